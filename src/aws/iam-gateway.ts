@@ -1,0 +1,69 @@
+/** The few IAM operations rotation needs, as a small interface over the AWS SDK. */
+import {
+  CreateAccessKeyCommand,
+  DeleteAccessKeyCommand,
+  GetAccessKeyLastUsedCommand,
+  IAMClient,
+  UpdateAccessKeyCommand,
+  paginateListAccessKeys,
+} from '@aws-sdk/client-iam';
+import type { KeyFact, KeyStatus, NewKey } from '../types.js';
+
+export interface IamGateway {
+  listKeys(user: string): Promise<KeyFact[]>;
+  lastUsed(keyId: string): Promise<Date | null>;
+  createKey(user: string): Promise<NewKey>;
+  setStatus(user: string, keyId: string, status: KeyStatus): Promise<void>;
+  deleteKey(user: string, keyId: string): Promise<void>;
+}
+
+/** Gives the IAM client the gateway sends through; replaced after self-rotation. */
+export type IamClientSource = () => IAMClient;
+
+/**
+ * `mask` is called with the new secret before createKey returns, so no later
+ * step can print it unmasked.
+ */
+export function createIamGateway(
+  client: IamClientSource,
+  mask: (secret: string) => void,
+): IamGateway {
+  return {
+    async listKeys(user) {
+      const keys: KeyFact[] = [];
+      for await (const page of paginateListAccessKeys({ client: client() }, { UserName: user })) {
+        for (const meta of page.AccessKeyMetadata ?? []) {
+          if (!meta.AccessKeyId || !meta.CreateDate) continue;
+          const status: KeyStatus = meta.Status === 'Active' ? 'Active' : 'Inactive';
+          keys.push({ id: meta.AccessKeyId, status, createdAt: meta.CreateDate });
+        }
+      }
+      return keys;
+    },
+    async lastUsed(keyId) {
+      const out = await client().send(new GetAccessKeyLastUsedCommand({ AccessKeyId: keyId }));
+      return out.AccessKeyLastUsed?.LastUsedDate ?? null;
+    },
+    async createKey(user) {
+      const out = await client().send(new CreateAccessKeyCommand({ UserName: user }));
+      const key = out.AccessKey;
+      if (key?.SecretAccessKey) mask(key.SecretAccessKey);
+      if (!key?.AccessKeyId || !key.SecretAccessKey) {
+        throw new Error(`IAM CreateAccessKey returned no key for ${user}`);
+      }
+      return {
+        id: key.AccessKeyId,
+        secret: key.SecretAccessKey,
+        createdAt: key.CreateDate ?? new Date(),
+      };
+    },
+    async setStatus(user, keyId, status) {
+      await client().send(
+        new UpdateAccessKeyCommand({ UserName: user, AccessKeyId: keyId, Status: status }),
+      );
+    },
+    async deleteKey(user, keyId) {
+      await client().send(new DeleteAccessKeyCommand({ UserName: user, AccessKeyId: keyId }));
+    },
+  };
+}

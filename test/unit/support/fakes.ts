@@ -1,0 +1,117 @@
+/** In-memory stand-ins for the gateways, with the same limits as the real services. */
+import type { IamGateway } from '../../../src/aws/iam-gateway.js';
+import type { KeyVerifier } from '../../../src/aws/key-verifier.js';
+import type { SecretStore } from '../../../src/github/secret-store.js';
+import { describeTarget } from '../../../src/targets.js';
+import type { KeyFact, KeyStatus, NewKey, Target } from '../../../src/types.js';
+
+export type IamOperation = 'listKeys' | 'lastUsed' | 'createKey' | 'setStatus' | 'deleteKey';
+
+interface StoredKey extends KeyFact {
+  secret: string;
+}
+
+export class FakeIam implements IamGateway {
+  readonly keys = new Map<string, StoredKey[]>();
+  readonly calls: { op: IamOperation; args: string[] }[] = [];
+  readonly failures = new Map<IamOperation, Error>();
+  private counter = 0;
+
+  constructor(private readonly now: () => Date) {}
+
+  seed(user: string, keys: KeyFact[]): void {
+    this.keys.set(
+      user,
+      keys.map((k) => ({ ...k, secret: `seed-secret-${k.id}` })),
+    );
+  }
+
+  keysOf(user: string): StoredKey[] {
+    return this.keys.get(user) ?? [];
+  }
+
+  private record(op: IamOperation, ...args: string[]): void {
+    this.calls.push({ op, args });
+    const failure = this.failures.get(op);
+    if (failure) throw failure;
+  }
+
+  async listKeys(user: string): Promise<KeyFact[]> {
+    this.record('listKeys', user);
+    return this.keysOf(user).map(({ id, status, createdAt }) => ({ id, status, createdAt }));
+  }
+
+  async lastUsed(keyId: string): Promise<Date | null> {
+    this.record('lastUsed', keyId);
+    const found = [...this.keys.values()].flat().find((k) => k.id === keyId);
+    return found?.lastUsedAt ?? null;
+  }
+
+  async createKey(user: string): Promise<NewKey> {
+    this.record('createKey', user);
+    const keys = this.keysOf(user);
+    if (keys.length >= 2)
+      throw Object.assign(new Error('LimitExceeded'), { name: 'LimitExceeded' });
+    this.counter += 1;
+    const key = {
+      id: `AKIANEW${this.counter}`,
+      secret: `new-secret-${this.counter}-xyz`,
+      createdAt: this.now(),
+    };
+    this.keys.set(user, [...keys, { ...key, status: 'Active' }]);
+    return key;
+  }
+
+  async setStatus(user: string, keyId: string, status: KeyStatus): Promise<void> {
+    this.record('setStatus', user, keyId, status);
+    this.keys.set(
+      user,
+      this.keysOf(user).map((k) => (k.id === keyId ? { ...k, status } : k)),
+    );
+  }
+
+  async deleteKey(user: string, keyId: string): Promise<void> {
+    this.record('deleteKey', user, keyId);
+    const keys = this.keysOf(user);
+    if (!keys.some((k) => k.id === keyId))
+      throw Object.assign(new Error('NoSuchEntity'), { name: 'NoSuchEntity' });
+    this.keys.set(
+      user,
+      keys.filter((k) => k.id !== keyId),
+    );
+  }
+}
+
+export class FakeVerifier implements KeyVerifier {
+  works = true;
+  readonly verified: string[] = [];
+  async waitUntilWorks(_user: string, key: NewKey, timeoutSeconds: number): Promise<void> {
+    if (!this.works)
+      throw new Error(`the new key ${key.id} did not authenticate within ${timeoutSeconds}s`);
+    this.verified.push(key.id);
+  }
+}
+
+/** Holds plaintext values by "target label / secret name"; failures by target label and name. */
+export class FakeSecretStore implements SecretStore {
+  readonly values = new Map<string, string>();
+  readonly writes: string[] = [];
+  readonly unreachable = new Set<string>();
+  readonly failingWrites = new Set<string>();
+
+  static slot(target: Target, name: string): string {
+    return `${describeTarget(target)} / ${name}`;
+  }
+
+  async preflight(target: Target): Promise<void> {
+    if (this.unreachable.has(describeTarget(target)))
+      throw new Error(`${describeTarget(target)}: 403`);
+  }
+
+  async write(target: Target, name: string, value: string): Promise<void> {
+    const slot = FakeSecretStore.slot(target, name);
+    if (this.failingWrites.has(slot)) throw new Error(`${slot}: GitHub failed (500)`);
+    this.writes.push(slot);
+    this.values.set(slot, value);
+  }
+}
