@@ -1,41 +1,16 @@
 /** Carries out one user's plan in the safe order: preflight, room, create, verify, write, retire. */
-import type { IamGateway } from './aws/iam-gateway.js';
-import type { KeyVerifier } from './aws/key-verifier.js';
+import type { RotationDeps, RotationOptions } from './deps.js';
+import { requireStore } from './deps.js';
 import { errorMessage } from './errors.js';
-import type { SecretStore } from './github/secret-store.js';
+import { targetResult, type Finish, type Journal } from './journal.js';
 import { ageInDays, keysNeedingLastUse, planRotation, type Plan } from './policy.js';
+import { recoverInterrupted } from './recover.js';
+import type { Recovery } from './recovery.js';
 import type { TargetResult, UserResult } from './result.js';
-import { describeTarget } from './targets.js';
+import { deleteKeys, preflight, retireKeys, rollBack } from './steps.js';
 import type { KeyFact, NewKey, RotationPolicy, Target, UserSpec } from './types.js';
 
-export interface RotationDeps {
-  readonly iam: IamGateway;
-  readonly verifier: KeyVerifier;
-  /** Absent only in a dry run without a token. */
-  readonly secrets: SecretStore | undefined;
-  readonly log: (message: string) => void;
-  readonly now: () => Date;
-  /** Called once the new key works, before anything is retired (self-rotation switches here). */
-  readonly onVerified?: (user: string, key: NewKey) => void;
-}
-
-export interface RotationOptions {
-  readonly policy: RotationPolicy;
-  readonly dryRun: boolean;
-}
-
-/** The mutable record of one user's run; becomes the UserResult. */
-interface Journal {
-  user: string;
-  oldKeyId?: string;
-  oldKeyAgeDays?: number;
-  newKeyId?: string;
-  deletedKeyIds: string[];
-  deactivatedKeyIds: string[];
-  targets: TargetResult[];
-}
-
-type Finish = Pick<UserResult, 'outcome' | 'message'>;
+export type { RotationDeps, RotationOptions } from './deps.js';
 
 export async function rotateUser(
   user: UserSpec,
@@ -50,22 +25,40 @@ export async function rotateUser(
   };
   let finish: Finish;
   try {
-    const plan = await planUser(user.name, deps, options.policy);
-    journal.oldKeyId = plan.current?.id;
-    if (plan.current) journal.oldKeyAgeDays = ageInDays(plan.current.createdAt, deps.now());
-    deps.log(`${user.name}: ${plan.action} — ${plan.reason}`);
-    finish = options.dryRun
-      ? await dryRun(user, plan, deps, options.policy, journal)
-      : await execute(user, plan, deps, options.policy, journal);
+    finish = await rotateOrRecover(user, deps, options, journal);
   } catch (error) {
     finish = { outcome: 'failed', message: errorMessage(error) };
   }
   return { ...journal, ...finish };
 }
 
-async function planUser(name: string, deps: RotationDeps, policy: RotationPolicy): Promise<Plan> {
+async function rotateOrRecover(
+  user: UserSpec,
+  deps: RotationDeps,
+  options: RotationOptions,
+  journal: Journal,
+): Promise<Finish> {
+  const listed = await deps.iam.listKeys(user.name);
+  const recovered = await recoverInterrupted(user, listed, deps, options, journal);
+  if (recovered.kind === 'done') return recovered.finish;
+  const plan = await planUser(recovered.keys, deps, options.policy);
+  deps.log(`${user.name}: ${plan.action}: ${plan.reason}`);
+  if (recovered.finished && plan.action === 'fresh') {
+    return finishedEarlier(user, recovered.finished, plan, deps, options, journal);
+  }
+  journal.oldKeyId = plan.current?.id;
+  if (plan.current) journal.oldKeyAgeDays = ageInDays(plan.current.createdAt, deps.now());
+  return options.dryRun
+    ? await dryRun(user, plan, deps, options.policy, journal)
+    : await execute(user, plan, deps, options.policy, journal);
+}
+
+async function planUser(
+  keys: KeyFact[],
+  deps: RotationDeps,
+  policy: RotationPolicy,
+): Promise<Plan> {
   const now = deps.now();
-  const keys = await deps.iam.listKeys(name);
   const lookups = new Set(keysNeedingLastUse(keys, policy, now).map((key) => key.id));
   const facts = await Promise.all(
     keys.map(async (key): Promise<KeyFact> =>
@@ -73,6 +66,27 @@ async function planUser(name: string, deps: RotationDeps, policy: RotationPolicy
     ),
   );
   return planRotation(facts, policy, now);
+}
+
+/** A crashed run had written every target; this run retired its old key. */
+async function finishedEarlier(
+  user: UserSpec,
+  recovery: Recovery,
+  plan: Plan,
+  deps: RotationDeps,
+  options: RotationOptions,
+  journal: Journal,
+): Promise<Finish> {
+  journal.oldKeyId = recovery.older.id;
+  journal.oldKeyAgeDays = ageInDays(recovery.older.createdAt, deps.now());
+  journal.newKeyId = recovery.newest.id;
+  journal.targets = user.targets.map((t) => targetResult(t, 'written', recovery.newest.id));
+  if (!options.dryRun) await deleteKeys(user.name, plan.cleanup, deps, journal);
+  const verb = options.dryRun ? 'would finish' : 'finished';
+  return {
+    outcome: options.dryRun ? 'would-rotate' : 'rotated',
+    message: `${verb} an interrupted rotation: every target holds ${recovery.newest.id}`,
+  };
 }
 
 async function execute(
@@ -100,57 +114,6 @@ async function execute(
   return await distribute(user, plan, key, deps, policy, journal);
 }
 
-/** Every target must be writable before IAM changes: a failure here changes nothing. */
-async function preflight(
-  targets: readonly Target[],
-  deps: RotationDeps,
-  journal: Journal,
-): Promise<Finish | undefined> {
-  const secrets = requireStore(deps);
-  const checks = await Promise.allSettled(targets.map((target) => secrets.preflight(target)));
-  const failures = checks.flatMap((check) => (check.status === 'rejected' ? [check.reason] : []));
-  journal.targets = targets.map((target, i) => {
-    const check = checks[i];
-    return check?.status === 'rejected'
-      ? targetResult(target, 'failed', journal.oldKeyId, errorMessage(check.reason))
-      : targetResult(target, 'ready', journal.oldKeyId);
-  });
-  if (failures.length === 0) return undefined;
-  const reasons = failures.map(errorMessage).join('; ');
-  return {
-    outcome: 'failed',
-    message: `a target cannot be written, nothing was changed: ${reasons}`,
-  };
-}
-
-function requireStore(deps: RotationDeps): SecretStore {
-  if (!deps.secrets) throw new Error('github-token is required to write secrets');
-  return deps.secrets;
-}
-
-function targetResult(
-  target: Target,
-  state: TargetResult['state'],
-  keyId: string | undefined,
-  error?: string,
-): TargetResult {
-  const base = { target: describeTarget(target), scope: target.scope, state };
-  return { ...base, ...(keyId ? { keyId } : {}), ...(error ? { error } : {}) };
-}
-
-async function deleteKeys(
-  user: string,
-  keys: readonly KeyFact[],
-  deps: RotationDeps,
-  journal: Journal,
-): Promise<void> {
-  for (const key of keys) {
-    await deps.iam.deleteKey(user, key.id);
-    journal.deletedKeyIds.push(key.id);
-    deps.log(`${user}: deleted ${key.status.toLowerCase()} key ${key.id}`);
-  }
-}
-
 /** A key that never authenticates is deleted again: nothing else has changed yet. */
 async function verify(
   user: string,
@@ -165,23 +128,8 @@ async function verify(
     deps.log(`${user}: ${key.id} authenticates`);
     return undefined;
   } catch (error) {
-    const rollback = await rollBack(user, key, deps, journal);
+    const rollback = await rollBack(user, key.id, deps, journal);
     return { outcome: 'failed', message: `${errorMessage(error)}; ${rollback}` };
-  }
-}
-
-async function rollBack(
-  user: string,
-  key: NewKey,
-  deps: RotationDeps,
-  journal: Journal,
-): Promise<string> {
-  try {
-    await deps.iam.deleteKey(user, key.id);
-    journal.deletedKeyIds.push(key.id);
-    return `the new key ${key.id} was deleted and the old key is untouched`;
-  } catch (error) {
-    return `deleting the new key ${key.id} also failed (${errorMessage(error)}): delete it by hand`;
   }
 }
 
@@ -195,16 +143,16 @@ async function distribute(
   journal: Journal,
 ): Promise<Finish> {
   const secrets = requireStore(deps);
-  const writes = user.targets.map((target) => writeTarget(target, key, secrets, journal.oldKeyId));
-  journal.targets = await Promise.all(writes);
+  const write = (target: Target) => writeTarget(target, key, secrets, journal.oldKeyId);
+  journal.targets = await Promise.all(user.targets.map(write));
   const written = journal.targets.filter((t) => t.state === 'written').length;
   const touched = journal.targets.filter((t) => t.state !== 'failed').length;
   if (written === user.targets.length) {
-    await retire(user.name, plan.retire, deps, policy, journal);
+    await retireKeys(user.name, plan.retire, policy.retireOldKey, deps, journal);
     return { outcome: 'rotated', message: `rotated: ${plan.reason}` };
   }
   if (touched === 0) {
-    const rollback = await rollBack(user.name, key, deps, journal);
+    const rollback = await rollBack(user.name, key.id, deps, journal);
     return { outcome: 'failed', message: `no target could be written; ${rollback}` };
   }
   return { outcome: 'failed', message: partialMessage(journal, key) };
@@ -222,7 +170,7 @@ function partialMessage(journal: Journal, key: NewKey): string {
 async function writeTarget(
   target: Target,
   key: NewKey,
-  secrets: SecretStore,
+  secrets: NonNullable<RotationDeps['secrets']>,
   oldKeyId: string | undefined,
 ): Promise<TargetResult> {
   try {
@@ -235,25 +183,6 @@ async function writeTarget(
     return targetResult(target, 'written', key.id);
   } catch (error) {
     return targetResult(target, 'partial', oldKeyId, errorMessage(error));
-  }
-}
-
-async function retire(
-  user: string,
-  keys: readonly KeyFact[],
-  deps: RotationDeps,
-  policy: RotationPolicy,
-  journal: Journal,
-): Promise<void> {
-  for (const key of keys) {
-    if (policy.retireOldKey === 'delete') {
-      await deps.iam.deleteKey(user, key.id);
-      journal.deletedKeyIds.push(key.id);
-    } else {
-      await deps.iam.setStatus(user, key.id, 'Inactive');
-      journal.deactivatedKeyIds.push(key.id);
-    }
-    deps.log(`${user}: ${policy.retireOldKey === 'delete' ? 'deleted' : 'deactivated'} ${key.id}`);
   }
 }
 

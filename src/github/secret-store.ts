@@ -11,6 +11,8 @@ export interface SecretStore {
   preflight(target: Target): Promise<void>;
   /** Encrypts and writes one secret of the target. */
   write(target: Target, name: string, value: string): Promise<void>;
+  /** When the secret was last written, or undefined when it does not exist. */
+  updatedAt(target: Target, name: string): Promise<Date | undefined>;
 }
 
 interface PublicKey {
@@ -76,6 +78,17 @@ export function createSecretStore(github: GitHubClient): SecretStore {
         }),
       );
     },
+    updatedAt: (target, name) =>
+      explained(target.scope, `reading when ${name} was written`, async () => {
+        try {
+          const path = `${secretsPath(target.scope)}/${encodeURIComponent(name)}`;
+          const { data } = await github.request(`GET ${path}`);
+          return new Date(String(data.updated_at));
+        } catch (error) {
+          if (httpStatusOf(error) === 404) return undefined;
+          throw error;
+        }
+      }),
   };
 }
 

@@ -98,6 +98,10 @@ export class FakeSecretStore implements SecretStore {
   readonly writes: string[] = [];
   readonly unreachable = new Set<string>();
   readonly failingWrites = new Set<string>();
+  /** When each slot was last written; seeded by tests to imitate earlier runs. */
+  readonly stamps = new Map<string, Date>();
+
+  constructor(private readonly now: () => Date = () => new Date()) {}
 
   static slot(target: Target, name: string): string {
     return `${describeTarget(target)} / ${name}`;
@@ -113,5 +117,10 @@ export class FakeSecretStore implements SecretStore {
     if (this.failingWrites.has(slot)) throw new Error(`${slot}: GitHub failed (500)`);
     this.writes.push(slot);
     this.values.set(slot, value);
+    this.stamps.set(slot, this.now());
+  }
+
+  async updatedAt(target: Target, name: string): Promise<Date | undefined> {
+    return this.stamps.get(FakeSecretStore.slot(target, name));
   }
 }
