@@ -1,7 +1,14 @@
 /** The action: inputs -> settings -> rotate each user -> report. The one place with a catch-all. */
 import * as core from '@actions/core';
 import { readFileSync } from 'node:fs';
-import { awsRegion, createIamClient, createStsClientFor } from './aws/clients.js';
+import type { IAMClient } from '@aws-sdk/client-iam';
+import type { STSClient } from '@aws-sdk/client-sts';
+import {
+  awsRegion,
+  createCallerStsClient,
+  createIamClient,
+  createStsClientFor,
+} from './aws/clients.js';
 import { createIamGateway } from './aws/iam-gateway.js';
 import { createKeyVerifier } from './aws/key-verifier.js';
 import { errorMessage } from './errors.js';
@@ -12,7 +19,8 @@ import { mapWithConcurrency } from './pool.js';
 import { countOutcomes, reportJson, summaryMarkdown } from './report.js';
 import type { UserResult } from './result.js';
 import { rotateUser, type RotationDeps } from './rotate.js';
-import type { Settings } from './types.js';
+import { identifyCaller, splitSelf, type Caller } from './self-rotation.js';
+import type { NewKey, Settings } from './types.js';
 
 export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const secrets = new Set<string>();
@@ -21,26 +29,60 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
       workflowRepository: env.GITHUB_REPOSITORY,
       readFile: (path) => readFileSync(path, 'utf8'),
     });
-    const deps = buildDeps(settings, env, (secret) => {
+    const aws = createAwsSession(awsRegion(env));
+    const caller = await identifyCaller(aws.callerSts).catch((error: unknown) => {
+      throw new Error(`AWS credentials do not work (${errorMessage(error)}); nothing was changed`);
+    });
+    const deps = buildDeps(settings, env, aws, (secret) => {
       core.setSecret(secret);
       secrets.add(secret);
     });
-    const results = await mapWithConcurrency(settings.users, settings.concurrency, (user) =>
-      rotateUser(user, deps, { policy: settings.policy, dryRun: settings.dryRun }),
-    );
+    const results = await rotateAll(settings, caller, deps, aws);
     await publish(results, settings, env, secrets);
   } catch (error) {
     core.setFailed(redact(errorMessage(error), secrets));
   }
 }
 
+/** The AWS clients of one run; the IAM client is replaced when the action rotates itself. */
+interface AwsSession {
+  readonly region: string;
+  readonly callerSts: STSClient;
+  iam: IAMClient;
+}
+
+function createAwsSession(region: string): AwsSession {
+  return { region, callerSts: createCallerStsClient(region), iam: createIamClient(region) };
+}
+
+/** Other users first, concurrently; the caller's own user last and alone. */
+async function rotateAll(
+  settings: Settings,
+  caller: Caller,
+  deps: RotationDeps,
+  aws: AwsSession,
+): Promise<UserResult[]> {
+  const options = { policy: settings.policy, dryRun: settings.dryRun };
+  const { others, self } = splitSelf(settings.users, caller);
+  const results = await mapWithConcurrency(others, settings.concurrency, (user) =>
+    rotateUser(user, deps, options),
+  );
+  if (!self) return results;
+  core.info(`${self.name}: the action runs as this user; it is rotated last`);
+  const switchToNewKey = (_user: string, key: NewKey): void => {
+    aws.iam = createIamClient(aws.region, key);
+    core.info(`${self.name}: now using ${key.id} for the rest of this run`);
+  };
+  return [...results, await rotateUser(self, { ...deps, onVerified: switchToNewKey }, options)];
+}
+
 function buildDeps(
   settings: Settings,
   env: NodeJS.ProcessEnv,
+  aws: AwsSession,
   mask: (secret: string) => void,
 ): RotationDeps {
-  const region = awsRegion(env);
-  const iamClient = createIamClient(region);
+  const region = aws.region;
   const github = settings.githubToken
     ? createGitHubClient({
         token: settings.githubToken,
@@ -49,7 +91,7 @@ function buildDeps(
       })
     : undefined;
   return {
-    iam: createIamGateway(() => iamClient, mask),
+    iam: createIamGateway(() => aws.iam, mask),
     verifier: createKeyVerifier((key) => createStsClientFor(region, key)),
     secrets: github ? createSecretStore(github) : undefined,
     log: (message) => core.info(message),
