@@ -68215,7 +68215,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6061);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6477);
 /** Entry point of the bundled action. */
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -68225,7 +68225,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6061:
+/***/ 6477:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -71208,7 +71208,7 @@ function createStsClientFor(region, key) {
 }
 /** The client that runs as the action's own credentials (default chain). */
 function createCallerStsClient(region) {
-    return new STSClient({ region, maxAttempts: 4 });
+    return new client_sts_dist_cjs/* STSClient */.iM({ region, maxAttempts: 4 });
 }
 function asCredentials(key) {
     return { accessKeyId: key.id, secretAccessKey: key.secret };
@@ -76651,6 +76651,16 @@ throttling.triggersNotification = triggersNotification;
 
 
 
+
+/** Adds a per-attempt timeout to the runner's proxy-aware fetch. */
+function fetchWithTimeout(timeoutMs) {
+    const inner = defaults.request?.fetch ?? fetch;
+    return (input, init) => {
+        const timeout = AbortSignal.timeout(timeoutMs);
+        const signal = init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
+        return inner(input, { ...init, signal });
+    };
+}
 function createGitHubClient(options) {
     const retries = options.rateLimitRetries ?? 3;
     const onLimit = (kind) => (after, request, _o, count) => {
@@ -76659,8 +76669,21 @@ function createGitHubClient(options) {
     };
     return getOctokit(options.token, {
         baseUrl: options.baseUrl,
-        throttle: { onRateLimit: onLimit('primary'), onSecondaryRateLimit: onLimit('secondary') },
-        retry: { doNotRetry: [400, 401, 403, 404, 409, 410, 422, 451] },
+        // Replaces the defaults' request options, so keep their proxy agent.
+        request: {
+            agent: defaults.request?.agent,
+            fetch: fetchWithTimeout(options.timeoutMs ?? 30_000),
+        },
+        // The throttling plugin also spaces writes one second apart, as GitHub asks.
+        throttle: {
+            onRateLimit: onLimit('primary'),
+            onSecondaryRateLimit: onLimit('secondary'),
+            retryAfterBaseValue: options.retryBaseMs ?? 1000,
+        },
+        retry: {
+            doNotRetry: [400, 401, 403, 404, 409, 410, 422, 451],
+            retryAfterBaseValue: options.retryBaseMs ?? 1000,
+        },
     }, throttling, retry);
 }
 
@@ -76852,6 +76875,18 @@ function createSecretStore(github) {
                 ...extra,
             }));
         },
+        updatedAt: (target, name) => explained(target.scope, `reading when ${name} was written`, async () => {
+            try {
+                const path = `${secretsPath(target.scope)}/${encodeURIComponent(name)}`;
+                const { data } = await github.request(`GET ${path}`);
+                return new Date(String(data.updated_at));
+            }
+            catch (error) {
+                if (httpStatusOf(error) === 404)
+                    return undefined;
+                throw error;
+            }
+        }),
     };
 }
 /** Resolves visibility and repository ids for an organization secret, once per secret per run. */
@@ -77570,7 +77605,7 @@ function tableRow(r) {
         `\`${r.user}\``,
         old,
         r.newKeyId ? `\`${r.newKeyId}\`` : '—',
-        `${written.length}/${r.targets.length}`,
+        r.outcome === 'fresh' ? '—' : `${written.length}/${r.targets.length}`,
         escapeCell(r.message),
     ];
     return `| ${cells.join(' | ')} |`;
@@ -77619,6 +77654,20 @@ function boundedDetails(results, serverUrl) {
         blocks.push(block);
     }
     return blocks;
+}
+
+;// CONCATENATED MODULE: ./src/deps.ts
+function requireStore(deps) {
+    if (!deps.secrets)
+        throw new Error('github-token is required to write secrets');
+    return deps.secrets;
+}
+
+;// CONCATENATED MODULE: ./src/journal.ts
+
+function targetResult(target, state, keyId, error) {
+    const base = { target: describeTarget(target), scope: target.scope, state };
+    return { ...base, ...(keyId ? { keyId } : {}), ...(error ? { error } : {}) };
 }
 
 ;// CONCATENATED MODULE: ./src/policy.ts
@@ -77698,7 +77747,223 @@ function planRotation(keys, policy, now) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/recovery.ts
+/**
+ * Recognising an interrupted rotation (pure). A run that died after creating a key leaves the
+ * user with two active keys; the targets' `updated_at` stamps, compared with the newest key's
+ * creation date, tell which key each target holds, since the action writes right after creating.
+ */
+
+/** GitHub and IAM clocks differ a little; writes this close before creation count as after. */
+const CLOCK_SKEW_MS = 5_000;
+function holdingOf(stamps, newest) {
+    const since = newest.createdAt.getTime() - CLOCK_SKEW_MS;
+    const after = (at) => at !== undefined && at.getTime() >= since;
+    const secret = after(stamps.secretUpdatedAt);
+    const id = after(stamps.idUpdatedAt);
+    if (secret && id)
+        return 'new';
+    if (secret)
+        return 'secret-only';
+    return id ? 'foreign' : 'old';
+}
+/** Only a user with exactly two active keys can be mid-rotation. */
+function activePair(keys) {
+    const active = keys.filter((key) => key.status === 'Active');
+    if (active.length !== 2)
+        return undefined;
+    const [a, b] = active;
+    return a.createdAt.getTime() >= b.createdAt.getTime() ? [a, b] : [b, a];
+}
+function assessRecovery(newest, older, stamps) {
+    const holdings = stamps.map((s) => ({ target: s.target, holding: holdingOf(s, newest) }));
+    const completePairs = holdings.filter((h) => h.holding === 'secret-only').map((h) => h.target);
+    const base = { newest, older, completePairs, holdings };
+    const count = (holding) => holdings.filter((h) => h.holding === holding).length;
+    const holdingNew = count('new') + count('secret-only');
+    if (count('foreign') > 0) {
+        return { ...base, kind: 'stuck', reason: foreignReason(holdings, newest) };
+    }
+    if (holdingNew === holdings.length) {
+        return {
+            ...base,
+            kind: 'finish',
+            reason: `every target holds ${newest.id}: finishing an interrupted rotation`,
+        };
+    }
+    if (holdingNew === 0) {
+        return {
+            ...base,
+            kind: 'undo',
+            reason: `no target holds ${newest.id}, created after every target was last written: undoing an interrupted rotation`,
+        };
+    }
+    return { ...base, kind: 'stuck', reason: mixedReason(holdings, newest, older) };
+}
+function foreignReason(holdings, newest) {
+    const names = holdings
+        .filter((h) => h.holding === 'foreign')
+        .map((h) => describeTarget(h.target));
+    return (`the key id secret of ${names.join('; ')} changed after ${newest.id} was created but its ` +
+        'secret key did not: something else writes these secrets. Nothing was changed.');
+}
+function mixedReason(holdings, newest, older) {
+    const holders = (wanted) => holdings
+        .filter((h) => wanted(h.holding))
+        .map((h) => describeTarget(h.target))
+        .join('; ');
+    return (`an interrupted rotation left ${newest.id} in ${holders((h) => h !== 'old')} and ` +
+        `${older.id} in ${holders((h) => h === 'old')}. A secret cannot be read back, so both keys ` +
+        `stay active and every target still works. To converge, delete ${newest.id} (its targets fail ` +
+        'until the next run) and run again with max-age-days: 0.');
+}
+
+;// CONCATENATED MODULE: ./src/steps.ts
+/** Small IAM and GitHub steps shared by rotation and recovery; each records what it did. */
+
+
+
+/** Every target must be writable before IAM changes: a failure here changes nothing. */
+async function preflight(targets, deps, journal) {
+    const secrets = requireStore(deps);
+    const checks = await Promise.allSettled(targets.map((target) => secrets.preflight(target)));
+    journal.targets = targets.map((target, i) => {
+        const check = checks[i];
+        return check?.status === 'rejected'
+            ? targetResult(target, 'failed', journal.oldKeyId, errorMessage(check.reason))
+            : targetResult(target, 'ready', journal.oldKeyId);
+    });
+    const failures = checks.flatMap((check) => (check.status === 'rejected' ? [check.reason] : []));
+    if (failures.length === 0)
+        return undefined;
+    const reasons = failures.map(errorMessage).join('; ');
+    return {
+        outcome: 'failed',
+        message: `a target cannot be written, nothing was changed: ${reasons}`,
+    };
+}
+async function deleteKeys(user, keys, deps, journal) {
+    for (const key of keys) {
+        await deps.iam.deleteKey(user, key.id);
+        journal.deletedKeyIds.push(key.id);
+        deps.log(`${user}: deleted ${key.status.toLowerCase()} key ${key.id}`);
+    }
+}
+/** Deactivate (reversible, AWS's advice) or delete, as `retire-old-key` says. */
+async function retireKeys(user, keys, action, deps, journal) {
+    for (const key of keys) {
+        if (action === 'delete') {
+            await deps.iam.deleteKey(user, key.id);
+            journal.deletedKeyIds.push(key.id);
+        }
+        else {
+            await deps.iam.setStatus(user, key.id, 'Inactive');
+            journal.deactivatedKeyIds.push(key.id);
+        }
+        deps.log(`${user}: ${action === 'delete' ? 'deleted' : 'deactivated'} ${key.id}`);
+    }
+}
+/** Deletes a key no target holds; says so, or says what a person must do. */
+async function rollBack(user, keyId, deps, journal) {
+    try {
+        await deps.iam.deleteKey(user, keyId);
+        journal.deletedKeyIds.push(keyId);
+        return `the new key ${keyId} was deleted and the old key is untouched`;
+    }
+    catch (error) {
+        return `deleting the new key ${keyId} also failed (${errorMessage(error)}): delete it by hand`;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/recover.ts
+/** Finishes or undoes a rotation a crashed run left behind, before the normal plan runs. */
+
+
+
+
+
+
+async function readStamps(targets, deps) {
+    const store = requireStore(deps);
+    return Promise.all(targets.map(async (target) => ({
+        target,
+        secretUpdatedAt: await store.updatedAt(target, target.secretAccessKeyName),
+        idUpdatedAt: await store.updatedAt(target, target.accessKeyIdName),
+    })));
+}
+/** The key list as it will be after the recovery step, for planning (and for dry runs). */
+function keysAfter(keys, recovery, retire, now) {
+    const changed = recovery.kind === 'finish' ? recovery.older : recovery.newest;
+    if (recovery.kind === 'finish' && retire === 'delete')
+        return keys.filter((k) => k !== changed);
+    // Active until now: its inactive grace period starts now, not at its last recorded use.
+    const retired = { ...changed, status: 'Inactive', lastUsedAt: now };
+    return keys.map((k) => (k === changed ? retired : k));
+}
+async function recoverInterrupted(user, keys, deps, options, journal) {
+    const pair = activePair(keys);
+    if (!pair || !mayBeInterrupted(pair[0], deps, options))
+        return { kind: 'continue', keys };
+    const unreachable = await preflight(user.targets, deps, journal);
+    if (unreachable)
+        return { kind: 'done', finish: unreachable };
+    const recovery = assessRecovery(pair[0], pair[1], await readStamps(user.targets, deps));
+    deps.log(`${user.name}: ${recovery.reason}`);
+    if (recovery.kind === 'stuck')
+        return stuck(recovery, journal);
+    if (!options.dryRun) {
+        const failed = await applyRecovery(user.name, recovery, deps, options, journal);
+        if (failed)
+            return { kind: 'done', finish: failed };
+    }
+    const after = keysAfter(keys, recovery, options.policy.retireOldKey, deps.now());
+    return {
+        kind: 'continue',
+        keys: after,
+        ...(recovery.kind === 'finish' ? { finished: recovery } : {}),
+    };
+}
+/**
+ * A crashed run leaves a second active key younger than max-age-days. Two stale active keys are
+ * not a crash artifact: they follow `two-active-keys`.
+ */
+function mayBeInterrupted(newest, deps, options) {
+    if (options.dryRun && !deps.secrets)
+        return false;
+    return ageInDays(newest.createdAt, deps.now()) < options.policy.maxAgeDays;
+}
+function stuck(recovery, journal) {
+    journal.targets = recovery.holdings.map(({ target, holding }) => targetResult(target, holding === 'old' ? 'failed' : 'written', holding === 'old' ? recovery.older.id : recovery.newest.id));
+    return { kind: 'done', finish: { outcome: 'failed', message: recovery.reason } };
+}
+async function applyRecovery(user, recovery, deps, options, journal) {
+    const store = requireStore(deps);
+    for (const target of recovery.completePairs) {
+        try {
+            await store.write(target, target.accessKeyIdName, recovery.newest.id);
+            deps.log(`${user}: completed the pair in ${target.accessKeyIdName} with ${recovery.newest.id}`);
+        }
+        catch (error) {
+            return {
+                outcome: 'failed',
+                message: `${recovery.reason}; completing a pair failed: ${errorMessage(error)}`,
+            };
+        }
+    }
+    if (recovery.kind === 'finish') {
+        await retireKeys(user, [recovery.older], options.policy.retireOldKey, deps, journal);
+    }
+    else {
+        // Deactivate, not delete: reversible if someone outside the targets uses the key after all.
+        await retireKeys(user, [recovery.newest], 'deactivate', deps, journal);
+    }
+    return undefined;
+}
+
 ;// CONCATENATED MODULE: ./src/rotate.ts
+
+
+
 
 
 
@@ -77711,26 +77976,49 @@ async function rotateUser(user, deps, options) {
     };
     let finish;
     try {
-        const plan = await planUser(user.name, deps, options.policy);
-        journal.oldKeyId = plan.current?.id;
-        if (plan.current)
-            journal.oldKeyAgeDays = ageInDays(plan.current.createdAt, deps.now());
-        deps.log(`${user.name}: ${plan.action} — ${plan.reason}`);
-        finish = options.dryRun
-            ? await dryRun(user, plan, deps, options.policy, journal)
-            : await execute(user, plan, deps, options.policy, journal);
+        finish = await rotateOrRecover(user, deps, options, journal);
     }
     catch (error) {
         finish = { outcome: 'failed', message: errorMessage(error) };
     }
     return { ...journal, ...finish };
 }
-async function planUser(name, deps, policy) {
+async function rotateOrRecover(user, deps, options, journal) {
+    const listed = await deps.iam.listKeys(user.name);
+    const recovered = await recoverInterrupted(user, listed, deps, options, journal);
+    if (recovered.kind === 'done')
+        return recovered.finish;
+    const plan = await planUser(recovered.keys, deps, options.policy);
+    deps.log(`${user.name}: ${plan.action}: ${plan.reason}`);
+    if (recovered.finished && plan.action === 'fresh') {
+        return finishedEarlier(user, recovered.finished, plan, deps, options, journal);
+    }
+    journal.oldKeyId = plan.current?.id;
+    if (plan.current)
+        journal.oldKeyAgeDays = ageInDays(plan.current.createdAt, deps.now());
+    return options.dryRun
+        ? await dryRun(user, plan, deps, options.policy, journal)
+        : await execute(user, plan, deps, options.policy, journal);
+}
+async function planUser(keys, deps, policy) {
     const now = deps.now();
-    const keys = await deps.iam.listKeys(name);
     const lookups = new Set(keysNeedingLastUse(keys, policy, now).map((key) => key.id));
     const facts = await Promise.all(keys.map(async (key) => lookups.has(key.id) ? { ...key, lastUsedAt: await deps.iam.lastUsed(key.id) } : key));
     return planRotation(facts, policy, now);
+}
+/** A crashed run had written every target; this run retired its old key. */
+async function finishedEarlier(user, recovery, plan, deps, options, journal) {
+    journal.oldKeyId = recovery.older.id;
+    journal.oldKeyAgeDays = ageInDays(recovery.older.createdAt, deps.now());
+    journal.newKeyId = recovery.newest.id;
+    journal.targets = user.targets.map((t) => targetResult(t, 'written', recovery.newest.id));
+    if (!options.dryRun)
+        await deleteKeys(user.name, plan.cleanup, deps, journal);
+    const verb = options.dryRun ? 'would finish' : 'finished';
+    return {
+        outcome: options.dryRun ? 'would-rotate' : 'rotated',
+        message: `${verb} an interrupted rotation: every target holds ${recovery.newest.id}`,
+    };
 }
 async function execute(user, plan, deps, policy, journal) {
     if (plan.action === 'blocked')
@@ -77754,41 +78042,6 @@ async function execute(user, plan, deps, policy, journal) {
     deps.onVerified?.(user.name, key);
     return await distribute(user, plan, key, deps, policy, journal);
 }
-/** Every target must be writable before IAM changes: a failure here changes nothing. */
-async function preflight(targets, deps, journal) {
-    const secrets = requireStore(deps);
-    const checks = await Promise.allSettled(targets.map((target) => secrets.preflight(target)));
-    const failures = checks.flatMap((check) => (check.status === 'rejected' ? [check.reason] : []));
-    journal.targets = targets.map((target, i) => {
-        const check = checks[i];
-        return check?.status === 'rejected'
-            ? targetResult(target, 'failed', journal.oldKeyId, errorMessage(check.reason))
-            : targetResult(target, 'ready', journal.oldKeyId);
-    });
-    if (failures.length === 0)
-        return undefined;
-    const reasons = failures.map(errorMessage).join('; ');
-    return {
-        outcome: 'failed',
-        message: `a target cannot be written, nothing was changed: ${reasons}`,
-    };
-}
-function requireStore(deps) {
-    if (!deps.secrets)
-        throw new Error('github-token is required to write secrets');
-    return deps.secrets;
-}
-function targetResult(target, state, keyId, error) {
-    const base = { target: describeTarget(target), scope: target.scope, state };
-    return { ...base, ...(keyId ? { keyId } : {}), ...(error ? { error } : {}) };
-}
-async function deleteKeys(user, keys, deps, journal) {
-    for (const key of keys) {
-        await deps.iam.deleteKey(user, key.id);
-        journal.deletedKeyIds.push(key.id);
-        deps.log(`${user}: deleted ${key.status.toLowerCase()} key ${key.id}`);
-    }
-}
 /** A key that never authenticates is deleted again: nothing else has changed yet. */
 async function verify(user, key, deps, policy, journal) {
     if (!policy.verifyNewKey)
@@ -77799,33 +78052,23 @@ async function verify(user, key, deps, policy, journal) {
         return undefined;
     }
     catch (error) {
-        const rollback = await rollBack(user, key, deps, journal);
+        const rollback = await rollBack(user, key.id, deps, journal);
         return { outcome: 'failed', message: `${errorMessage(error)}; ${rollback}` };
-    }
-}
-async function rollBack(user, key, deps, journal) {
-    try {
-        await deps.iam.deleteKey(user, key.id);
-        journal.deletedKeyIds.push(key.id);
-        return `the new key ${key.id} was deleted and the old key is untouched`;
-    }
-    catch (error) {
-        return `deleting the new key ${key.id} also failed (${errorMessage(error)}): delete it by hand`;
     }
 }
 /** Writes the key to every target, then retires the old keys only if all of them hold it. */
 async function distribute(user, plan, key, deps, policy, journal) {
     const secrets = requireStore(deps);
-    const writes = user.targets.map((target) => writeTarget(target, key, secrets, journal.oldKeyId));
-    journal.targets = await Promise.all(writes);
+    const write = (target) => writeTarget(target, key, secrets, journal.oldKeyId);
+    journal.targets = await Promise.all(user.targets.map(write));
     const written = journal.targets.filter((t) => t.state === 'written').length;
     const touched = journal.targets.filter((t) => t.state !== 'failed').length;
     if (written === user.targets.length) {
-        await retire(user.name, plan.retire, deps, policy, journal);
+        await retireKeys(user.name, plan.retire, policy.retireOldKey, deps, journal);
         return { outcome: 'rotated', message: `rotated: ${plan.reason}` };
     }
     if (touched === 0) {
-        const rollback = await rollBack(user.name, key, deps, journal);
+        const rollback = await rollBack(user.name, key.id, deps, journal);
         return { outcome: 'failed', message: `no target could be written; ${rollback}` };
     }
     return { outcome: 'failed', message: partialMessage(journal, key) };
@@ -77851,19 +78094,6 @@ async function writeTarget(target, key, secrets, oldKeyId) {
         return targetResult(target, 'partial', oldKeyId, errorMessage(error));
     }
 }
-async function retire(user, keys, deps, policy, journal) {
-    for (const key of keys) {
-        if (policy.retireOldKey === 'delete') {
-            await deps.iam.deleteKey(user, key.id);
-            journal.deletedKeyIds.push(key.id);
-        }
-        else {
-            await deps.iam.setStatus(user, key.id, 'Inactive');
-            journal.deactivatedKeyIds.push(key.id);
-        }
-        deps.log(`${user}: ${policy.retireOldKey === 'delete' ? 'deleted' : 'deactivated'} ${key.id}`);
-    }
-}
 async function dryRun(user, plan, deps, policy, journal) {
     const steps = plan.cleanup.map((key) => `delete inactive key ${key.id}`);
     if (plan.action === 'blocked')
@@ -77884,8 +78114,27 @@ async function dryRun(user, plan, deps, policy, journal) {
     return { outcome: 'would-rotate', message: `${plan.reason}; would ${steps.join(', ')}` };
 }
 
+;// CONCATENATED MODULE: ./src/self-rotation.ts
+/**
+ * Self-rotation: when the action runs as one of the IAM users it rotates, that user goes last,
+ * alone, and the action switches to the new key before it retires the one it runs with.
+ */
+
+
+async function identifyCaller(sts) {
+    const identity = await sts.send(new client_sts_dist_cjs/* GetCallerIdentityCommand */.zI({}));
+    const arn = identity.Arn ?? '';
+    return { arn, userName: userNameFromArn(arn) };
+}
+/** Splits the users into those rotated first (concurrently) and the caller's own, if listed. */
+function splitSelf(users, caller) {
+    const isSelf = (user) => user.name === caller.userName;
+    return { others: users.filter((u) => !isSelf(u)), self: users.find(isSelf) };
+}
+
 ;// CONCATENATED MODULE: ./src/main.ts
 /** The action: inputs -> settings -> rotate each user -> report. The one place with a catch-all. */
+
 
 
 
@@ -77905,20 +78154,40 @@ async function run(env = process.env) {
             workflowRepository: env.GITHUB_REPOSITORY,
             readFile: (path) => (0,external_node_fs_.readFileSync)(path, 'utf8'),
         });
-        const deps = buildDeps(settings, env, (secret) => {
+        const aws = createAwsSession(awsRegion(env));
+        const caller = await identifyCaller(aws.callerSts).catch((error) => {
+            throw new Error(`AWS credentials do not work (${errorMessage(error)}); nothing was changed`);
+        });
+        const deps = buildDeps(settings, env, aws, (secret) => {
             core_setSecret(secret);
             secrets.add(secret);
         });
-        const results = await mapWithConcurrency(settings.users, settings.concurrency, (user) => rotateUser(user, deps, { policy: settings.policy, dryRun: settings.dryRun }));
+        const results = await rotateAll(settings, caller, deps, aws);
         await publish(results, settings, env, secrets);
     }
     catch (error) {
         setFailed(redact(errorMessage(error), secrets));
     }
 }
-function buildDeps(settings, env, mask) {
-    const region = awsRegion(env);
-    const iamClient = createIamClient(region);
+function createAwsSession(region) {
+    return { region, callerSts: createCallerStsClient(region), iam: createIamClient(region) };
+}
+/** Other users first, concurrently; the caller's own user last and alone. */
+async function rotateAll(settings, caller, deps, aws) {
+    const options = { policy: settings.policy, dryRun: settings.dryRun };
+    const { others, self } = splitSelf(settings.users, caller);
+    const results = await mapWithConcurrency(others, settings.concurrency, (user) => rotateUser(user, deps, options));
+    if (!self)
+        return results;
+    info(`${self.name}: the action runs as this user; it is rotated last`);
+    const switchToNewKey = (_user, key) => {
+        aws.iam = createIamClient(aws.region, key);
+        info(`${self.name}: now using ${key.id} for the rest of this run`);
+    };
+    return [...results, await rotateUser(self, { ...deps, onVerified: switchToNewKey }, options)];
+}
+function buildDeps(settings, env, aws, mask) {
+    const region = aws.region;
     const github = settings.githubToken
         ? createGitHubClient({
             token: settings.githubToken,
@@ -77927,7 +78196,7 @@ function buildDeps(settings, env, mask) {
         })
         : undefined;
     return {
-        iam: createIamGateway(() => iamClient, mask),
+        iam: createIamGateway(() => aws.iam, mask),
         verifier: createKeyVerifier((key) => createStsClientFor(region, key)),
         secrets: github ? createSecretStore(github) : undefined,
         log: (message) => info(message),

@@ -74,7 +74,7 @@ function tableRow(r: UserResult): string {
     `\`${r.user}\``,
     old,
     r.newKeyId ? `\`${r.newKeyId}\`` : '—',
-    `${written.length}/${r.targets.length}`,
+    r.outcome === 'fresh' ? '—' : `${written.length}/${r.targets.length}`,
     escapeCell(r.message),
   ];
   return `| ${cells.join(' | ')} |`;

@@ -56,7 +56,13 @@ afterEach(() => {
 });
 
 describe('secret store against the stand-in', () => {
-  it.each([
+  type Ref = {
+    owner: string;
+    repo: string;
+    kind?: 'dependabot' | 'codespaces';
+    environment?: string;
+  };
+  it.each<[string, SecretScope, Ref]>([
     ['repository Actions', repoScope('actions'), { owner: 'octo', repo: 'app' }],
     [
       'repository Dependabot',

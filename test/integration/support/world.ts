@@ -1,0 +1,125 @@
+/**
+ * One test world: moto (behind the counting/fault proxy) and the GitHub stand-in, plus the
+ * checks every integration case runs afterwards (invariants and the secret scan).
+ */
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { IAMClient, ListAccessKeysCommand } from '@aws-sdk/client-iam';
+import { startAwsProxy } from '../../support/aws-proxy.mjs';
+import { startGitHubStandIn } from '../../support/github-standin.mjs';
+import { startMoto } from '../../support/moto.mjs';
+import { findLeaks, runAction } from '../../support/run-action.mjs';
+
+export const TOKEN = 'ghs_standinWriteToken0123456789';
+export const FORBIDDEN_TOKEN = 'ghs_standinReadOnlyToken0123456';
+
+export interface SeedUser {
+  name: string;
+  keys: { status: 'Active' | 'Inactive'; ageDays: number; lastUsedDaysAgo?: number }[];
+  inlinePolicies?: Record<string, unknown>;
+}
+
+export interface RepoSpec {
+  owner: string;
+  repo: string;
+  id: number;
+  environments?: string[];
+}
+
+export type World = Awaited<ReturnType<typeof startWorld>>;
+
+export async function startWorld(options: {
+  users: SeedUser[];
+  repositories: RepoSpec[];
+  organizations?: string[];
+}) {
+  const moto = await startMoto({
+    seed: {
+      users: [
+        { name: 'rotation-admin', keys: [{ status: 'Active', ageDays: 1 }] },
+        ...options.users,
+      ],
+    },
+  });
+  const proxy = await startAwsProxy({ target: moto.endpoint });
+  const github = await startGitHubStandIn({
+    tokens: { [TOKEN]: 'write', [FORBIDDEN_TOKEN]: 'forbidden' },
+    repositories: options.repositories,
+    organizations: options.organizations ?? [],
+  });
+  const admin = moto.state.users['rotation-admin']![0]!;
+  const adminCredentials = {
+    accessKeyId: admin.accessKeyId,
+    secretAccessKey: admin.secretAccessKey,
+  };
+  const iam = new IAMClient({
+    region: 'us-east-1',
+    endpoint: moto.endpoint,
+    credentials: adminCredentials,
+  });
+
+  /** Environment of a runner step pointed at the local servers. */
+  const actionEnv = (): Record<string, string> => ({
+    AWS_ENDPOINT_URL_IAM: proxy.url,
+    AWS_ENDPOINT_URL_STS: proxy.url,
+    AWS_ACCESS_KEY_ID: admin.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: admin.secretAccessKey,
+    GITHUB_API_URL: github.url,
+    GITHUB_REPOSITORY: 'octo/app',
+  });
+
+  async function keysOf(user: string) {
+    const out = await iam.send(new ListAccessKeysCommand({ UserName: user }));
+    return (out.AccessKeyMetadata ?? []).map((k) => ({ id: k.AccessKeyId!, status: k.Status! }));
+  }
+
+  /** Every secret value the world knows: seeded ones and whatever reached GitHub. */
+  function secretValues(): string[] {
+    const seeded = Object.values(moto.state.users as Record<string, { secretAccessKey: string }[]>)
+      .flat()
+      .map((k) => k.secretAccessKey);
+    const written = github.listSecrets().map((s: { value: string }) => s.value);
+    return [...seeded, ...written.filter((v: string) => !v.startsWith('AKIA'))];
+  }
+
+  async function run(
+    inputs: Record<string, string>,
+    extra: Parameters<typeof runAction>[0] = { inputs: {} },
+  ) {
+    proxy.reset();
+    github.reset();
+    const result = await runAction({ ...extra, inputs, env: { ...actionEnv(), ...extra.env } });
+    result.cleanup();
+    return {
+      ...result,
+      report: JSON.parse(result.outputs.report ?? '[]') as Record<string, unknown>[],
+    };
+  }
+
+  async function stop() {
+    await github.close();
+    await proxy.close();
+    await moto.stop();
+  }
+
+  return { moto, proxy, github, iam, keysOf, secretValues, run, stop, actionEnv };
+}
+
+/** The decrypted pair a target holds authenticates against the emulator as `user`. */
+export async function authenticatesAs(
+  world: World,
+  pair: { id: string; secret: string },
+): Promise<string | undefined> {
+  const sts = new STSClient({
+    region: 'us-east-1',
+    endpoint: world.moto.endpoint,
+    credentials: { accessKeyId: pair.id, secretAccessKey: pair.secret },
+  });
+  const identity = await sts.send(new GetCallerIdentityCommand({}));
+  sts.destroy();
+  return identity.Arn;
+}
+
+/** No secret in stdout (but the runner's add-mask lines), stderr, summary or outputs. */
+export function expectNoLeaks(world: World, run: Awaited<ReturnType<World['run']>>): string[] {
+  return findLeaks(run, world.secretValues());
+}
