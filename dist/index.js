@@ -77756,6 +77756,11 @@ function planRotation(keys, policy, now) {
 
 /** GitHub and IAM clocks differ a little; writes this close before creation count as after. */
 const CLOCK_SKEW_MS = 5_000;
+/**
+ * A key younger than this that not every target holds may belong to a run still in progress
+ * (GitHub writes are paced one per second, so a long run takes a while to reach each user).
+ */
+const IN_PROGRESS_GRACE_MS = 15 * 60_000;
 function holdingOf(stamps, newest) {
     const since = newest.createdAt.getTime() - CLOCK_SKEW_MS;
     const after = (at) => at !== undefined && at.getTime() >= since;
@@ -77775,7 +77780,18 @@ function activePair(keys) {
     const [a, b] = active;
     return a.createdAt.getTime() >= b.createdAt.getTime() ? [a, b] : [b, a];
 }
-function assessRecovery(newest, older, stamps) {
+function assessRecovery(newest, older, stamps, now) {
+    const recovery = assessHoldings(newest, older, stamps);
+    const age = now.getTime() - newest.createdAt.getTime();
+    if (recovery.kind === 'finish' || age >= IN_PROGRESS_GRACE_MS)
+        return recovery;
+    const minutes = Math.ceil((IN_PROGRESS_GRACE_MS - age) / 60_000);
+    const reason = `${newest.id} was created ${Math.floor(age / 1000)}s ago and not every target holds it: ` +
+        'another run may be rotating this user now (give the workflow a concurrency group). ' +
+        `Nothing was changed; if no other run is active, run again in ${minutes} minute(s).`;
+    return { ...recovery, kind: 'stuck', reason };
+}
+function assessHoldings(newest, older, stamps) {
     const holdings = stamps.map((s) => ({ target: s.target, holding: holdingOf(s, newest) }));
     const completePairs = holdings.filter((h) => h.holding === 'secret-only').map((h) => h.target);
     const base = { newest, older, completePairs, holdings };
@@ -77907,7 +77923,8 @@ async function recoverInterrupted(user, keys, deps, options, journal) {
     const unreachable = await preflight(user.targets, deps, journal);
     if (unreachable)
         return { kind: 'done', finish: unreachable };
-    const recovery = assessRecovery(pair[0], pair[1], await readStamps(user.targets, deps));
+    const stamps = await readStamps(user.targets, deps);
+    const recovery = assessRecovery(pair[0], pair[1], stamps, deps.now());
     deps.log(`${user.name}: ${recovery.reason}`);
     if (recovery.kind === 'stuck')
         return stuck(recovery, journal);
@@ -77961,6 +77978,7 @@ async function applyRecovery(user, recovery, deps, options, journal) {
 }
 
 ;// CONCATENATED MODULE: ./src/rotate.ts
+
 
 
 
@@ -78059,7 +78077,7 @@ async function verify(user, key, deps, policy, journal) {
 /** Writes the key to every target, then retires the old keys only if all of them hold it. */
 async function distribute(user, plan, key, deps, policy, journal) {
     const secrets = requireStore(deps);
-    const write = (target) => writeTarget(target, key, secrets, journal.oldKeyId);
+    const write = (target) => writeTarget(target, key, { secrets, log: (m) => deps.log(`${user.name}: ${m}`) }, journal.oldKeyId);
     journal.targets = await Promise.all(user.targets.map(write));
     const written = journal.targets.filter((t) => t.state === 'written').length;
     const touched = journal.targets.filter((t) => t.state !== 'failed').length;
@@ -78079,15 +78097,18 @@ function partialMessage(journal, key) {
         `Not updated: ${lagging.join('; ')}. Fix the cause shown for each target and run again.`);
 }
 /** Secret key first, key id last: after a crash the id can be read back from IAM, the secret never. */
-async function writeTarget(target, key, secrets, oldKeyId) {
+async function writeTarget(target, key, io, oldKeyId) {
+    const where = describeScope(target.scope);
     try {
-        await secrets.write(target, target.secretAccessKeyName, key.secret);
+        await io.secrets.write(target, target.secretAccessKeyName, key.secret);
+        io.log(`wrote ${target.secretAccessKeyName} to ${where}`);
     }
     catch (error) {
         return targetResult(target, 'failed', oldKeyId, errorMessage(error));
     }
     try {
-        await secrets.write(target, target.accessKeyIdName, key.id);
+        await io.secrets.write(target, target.accessKeyIdName, key.id);
+        io.log(`wrote ${target.accessKeyIdName} (${key.id}) to ${where}`);
         return targetResult(target, 'written', key.id);
     }
     catch (error) {

@@ -47,7 +47,8 @@ export async function recoverInterrupted(
   if (!pair || !mayBeInterrupted(pair[0], deps, options)) return { kind: 'continue', keys };
   const unreachable = await preflight(user.targets, deps, journal);
   if (unreachable) return { kind: 'done', finish: unreachable };
-  const recovery = assessRecovery(pair[0], pair[1], await readStamps(user.targets, deps));
+  const stamps = await readStamps(user.targets, deps);
+  const recovery = assessRecovery(pair[0], pair[1], stamps, deps.now());
   deps.log(`${user.name}: ${recovery.reason}`);
   if (recovery.kind === 'stuck') return stuck(recovery, journal);
   if (!options.dryRun) {

@@ -9,6 +9,12 @@ import type { KeyFact, Target } from './types.js';
 /** GitHub and IAM clocks differ a little; writes this close before creation count as after. */
 export const CLOCK_SKEW_MS = 5_000;
 
+/**
+ * A key younger than this that not every target holds may belong to a run still in progress
+ * (GitHub writes are paced one per second, so a long run takes a while to reach each user).
+ */
+export const IN_PROGRESS_GRACE_MS = 15 * 60_000;
+
 export interface TargetStamps {
   readonly target: Target;
   /** When the secret-access-key secret was last written; undefined if it does not exist. */
@@ -56,6 +62,23 @@ export function activePair(keys: readonly KeyFact[]): [KeyFact, KeyFact] | undef
 }
 
 export function assessRecovery(
+  newest: KeyFact,
+  older: KeyFact,
+  stamps: readonly TargetStamps[],
+  now: Date,
+): Recovery {
+  const recovery = assessHoldings(newest, older, stamps);
+  const age = now.getTime() - newest.createdAt.getTime();
+  if (recovery.kind === 'finish' || age >= IN_PROGRESS_GRACE_MS) return recovery;
+  const minutes = Math.ceil((IN_PROGRESS_GRACE_MS - age) / 60_000);
+  const reason =
+    `${newest.id} was created ${Math.floor(age / 1000)}s ago and not every target holds it: ` +
+    'another run may be rotating this user now (give the workflow a concurrency group). ' +
+    `Nothing was changed; if no other run is active, run again in ${minutes} minute(s).`;
+  return { ...recovery, kind: 'stuck', reason };
+}
+
+function assessHoldings(
   newest: KeyFact,
   older: KeyFact,
   stamps: readonly TargetStamps[],

@@ -8,6 +8,7 @@ import { recoverInterrupted } from './recover.js';
 import type { Recovery } from './recovery.js';
 import type { TargetResult, UserResult } from './result.js';
 import { deleteKeys, preflight, retireKeys, rollBack } from './steps.js';
+import { describeScope } from './targets.js';
 import type { KeyFact, NewKey, RotationPolicy, Target, UserSpec } from './types.js';
 
 export type { RotationDeps, RotationOptions } from './deps.js';
@@ -143,7 +144,13 @@ async function distribute(
   journal: Journal,
 ): Promise<Finish> {
   const secrets = requireStore(deps);
-  const write = (target: Target) => writeTarget(target, key, secrets, journal.oldKeyId);
+  const write = (target: Target) =>
+    writeTarget(
+      target,
+      key,
+      { secrets, log: (m: string) => deps.log(`${user.name}: ${m}`) },
+      journal.oldKeyId,
+    );
   journal.targets = await Promise.all(user.targets.map(write));
   const written = journal.targets.filter((t) => t.state === 'written').length;
   const touched = journal.targets.filter((t) => t.state !== 'failed').length;
@@ -170,16 +177,19 @@ function partialMessage(journal: Journal, key: NewKey): string {
 async function writeTarget(
   target: Target,
   key: NewKey,
-  secrets: NonNullable<RotationDeps['secrets']>,
+  io: { secrets: NonNullable<RotationDeps['secrets']>; log: RotationDeps['log'] },
   oldKeyId: string | undefined,
 ): Promise<TargetResult> {
+  const where = describeScope(target.scope);
   try {
-    await secrets.write(target, target.secretAccessKeyName, key.secret);
+    await io.secrets.write(target, target.secretAccessKeyName, key.secret);
+    io.log(`wrote ${target.secretAccessKeyName} to ${where}`);
   } catch (error) {
     return targetResult(target, 'failed', oldKeyId, errorMessage(error));
   }
   try {
-    await secrets.write(target, target.accessKeyIdName, key.id);
+    await io.secrets.write(target, target.accessKeyIdName, key.id);
+    io.log(`wrote ${target.accessKeyIdName} (${key.id}) to ${where}`);
     return targetResult(target, 'written', key.id);
   } catch (error) {
     return targetResult(target, 'partial', oldKeyId, errorMessage(error));

@@ -28,6 +28,7 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
  *   timeoutMs?: number }} options see moto_launcher.py for the seed's shape
  * @returns {Promise<{ endpoint: string, state: { endpoint: string, users: Record<string,
  *   { accessKeyId: string, secretAccessKey: string, status: string, createDate: string }[]> },
+ *   backdateKey: (accessKeyId: string, minutes: number) => Promise<void>,
  *   stop: () => Promise<void> }>}
  */
 export async function startMoto({ seed, env = {}, timeoutMs = 30_000 }) {
@@ -65,9 +66,20 @@ export async function startMoto({ seed, env = {}, timeoutMs = 30_000 }) {
   return {
     endpoint: state.endpoint,
     state,
+    /** Moves a key's CreateDate back by `minutes`, as if that much time had passed. */
+    async backdateKey(accessKeyId, minutes) {
+      const response = await fetch(`${state.control}/backdate`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ accessKeyId, minutes }),
+      });
+      if (response.status !== 204) throw new Error(`no key ${accessKeyId} to back-date`);
+    },
     async stop() {
       if (child.exitCode === null) child.kill('SIGTERM');
-      await Promise.race([exited, sleep(5000).then(() => child.kill('SIGKILL'))]);
+      const force = setTimeout(() => child.kill('SIGKILL'), 5000);
+      await exited;
+      clearTimeout(force);
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -1,20 +1,33 @@
 """Seeds moto's IAM backend in-process, then serves moto (IAM and STS) on 127.0.0.1.
 
-The IAM API cannot back-date a key, so users and keys are created directly in the
-backend, with their CreateDate and last use set, before the server starts. The server
-runs in this same process (ThreadedMotoServer), so it serves exactly what was seeded.
-
     python moto_launcher.py --port 5000 --seed seed.json --out state.json
+
+The IAM API cannot back-date a key, so users and keys are created directly in the
+backend, with CreateDate and last use set, before the server starts. The server is
+moto's own WSGI app run by werkzeug in this process (what ThreadedMotoServer does, but
+binding in the main thread so a taken port fails at once instead of hanging), so it
+serves exactly the backend that was seeded. --port 0 lets the kernel pick the port.
 
 Seed: {"accountId"?, "users": [{"name", "path"?, "keys": [{"status", "ageDays",
 "lastUsedDaysAgo"?}], "inlinePolicies"?: {"name": document}}]}
-state.json, written once the server accepts connections:
-{"endpoint", "users": {name: [{"accessKeyId", "secretAccessKey", "status", "createDate"}]}}
+state.json, written (atomically) once the server accepts connections:
+{"endpoint", "control", "users": {name: [{"accessKeyId", "secretAccessKey", "status",
+"createDate"}]}}. "control" is a second, test-only server in this process: POST
+/backdate with {"accessKeyId", "minutes"} moves a key's CreateDate back, as time would.
 
-moto's STS GetCallerIdentity answers with the ARN of the IAM user owning the signing
-key id (arn:aws:iam::<account>:user/<name>); for an unknown key id it answers
-arn:aws:sts::<account>:user/moto. Without INITIAL_NO_AUTH_ACTION_COUNT, moto does not
-check signatures, so any secret is accepted.
+What moto does here, checked against moto 5.2.5 (test/integration/moto-harness.test.ts):
+- STS GetCallerIdentity signed with a seeded key answers Arn
+  arn:aws:iam::<account>:user/<name> (the user's path is not in it: real AWS puts it
+  there), UserId the user's AIDA... id, Account the seed's account. For a key id moto
+  does not know it answers arn:aws:sts::<account>:user/moto instead of an error.
+- Every request signed with a known key sets that key's last use to now (real AWS
+  records it later, and only for a successful call); a seeded lastUsedDaysAgo holds
+  only until the key signs something.
+- Signatures and policies are checked only when INITIAL_NO_AUTH_ACTION_COUNT is set
+  (read by moto from this process's environment at import): after that many requests,
+  a request must be signed with the key's real secret and be allowed by the user's
+  policies (inline ones from the seed), else 403 (InvalidClientTokenId,
+  SignatureDoesNotMatch or AccessDenied). Without it any secret is accepted.
 """
 
 import argparse
@@ -23,24 +36,32 @@ import os
 import signal
 import socket
 import sys
+import threading
 import time
 from datetime import datetime, timedelta, timezone
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from moto.iam.models import AccessKeyLastUsed, iam_backends
-from moto.server import ThreadedMotoServer
+from moto.moto_server.werkzeug_app import (
+    DomainDispatcherApplication,
+    MotoRequestHandler,
+    create_backend_app,
+)
+from werkzeug.serving import make_server
 
 DEFAULT_ACCOUNT = "123456789012"
 
 
-def seed_user(backend, user):
-    backend.create_user("us-east-1", user["name"], path=user.get("path", "/"))
+def seed_user(backend, user, now):
+    created = backend.create_user("us-east-1", user["name"], path=user.get("path", "/"))
     for name, document in user.get("inlinePolicies", {}).items():
         backend.put_user_policy(user["name"], name, json.dumps(document))
-    now = datetime.now(timezone.utc).replace(tzinfo=None)
     keys = []
     for spec in user.get("keys", []):
         key = backend.create_access_key(user["name"], status=spec.get("status", "Active"))
-        key.create_date = now - timedelta(days=spec["ageDays"])
+        key.create_date = now - timedelta(days=spec.get("ageDays", 0))
+        # A user is never younger than its keys.
+        created.create_date = min(created.create_date, key.create_date)
         if spec.get("lastUsedDaysAgo") is not None:
             used = now - timedelta(days=spec["lastUsedDaysAgo"])
             key.last_used = AccessKeyLastUsed(used, "iam", "us-east-1")
@@ -49,21 +70,51 @@ def seed_user(backend, user):
                 "accessKeyId": key.access_key_id,
                 "secretAccessKey": key.secret_access_key,
                 "status": key.status,
-                "createDate": key.create_date.isoformat() + "Z",
+                "createDate": key.create_date.isoformat(timespec="seconds") + "Z",
             }
         )
     return keys
 
 
-def wait_for_port(port, timeout=20.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return
-        except OSError:
-            time.sleep(0.05)
-    raise RuntimeError(f"moto did not start on port {port}")
+def find_key(access_key_id):
+    for account in iam_backends.values():
+        for key in account["aws"].get_all_access_keys_for_all_users():
+            if key.access_key_id == access_key_id:
+                return key
+    return None
+
+
+class ControlHandler(BaseHTTPRequestHandler):
+    """Test-only controls over the seeded world (time passing for keys)."""
+
+    def do_POST(self):  # noqa: N802 (http.server's naming)
+        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        key = find_key(body.get("accessKeyId")) if self.path == "/backdate" else None
+        if key is None:
+            self.send_response(404)
+        else:
+            key.create_date -= timedelta(minutes=body["minutes"])
+            self.send_response(204)
+        self.end_headers()
+
+    def log_message(self, *_):
+        pass
+
+
+def serve_in_background(server):
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+
+
+def exit_with_parent():
+    """Ends this process when the process that started it dies (no orphaned servers)."""
+    parent = os.getppid()
+
+    def watch():
+        while os.getppid() == parent:
+            time.sleep(1)
+        os._exit(0)
+
+    threading.Thread(target=watch, daemon=True).start()
 
 
 def main():
@@ -72,26 +123,34 @@ def main():
     parser.add_argument("--seed", required=True)
     parser.add_argument("--out", required=True)
     args = parser.parse_args()
+    exit_with_parent()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    signal.signal(signal.SIGINT, lambda *_: sys.exit(0))
 
     with open(args.seed, encoding="utf-8") as handle:
         seed = json.load(handle)
-    account = seed.get("accountId", DEFAULT_ACCOUNT)
-    os.environ.setdefault("MOTO_ACCOUNT_ID", account)
+    account = seed.get("accountId") or os.environ.get("MOTO_ACCOUNT_ID") or DEFAULT_ACCOUNT
+    os.environ["MOTO_ACCOUNT_ID"] = account  # the account every request is served from
     backend = iam_backends[account]["aws"]
-    users = {user["name"]: seed_user(backend, user) for user in seed.get("users", [])}
+    now = datetime.now(timezone.utc).replace(tzinfo=None, microsecond=0)
+    users = {user["name"]: seed_user(backend, user, now) for user in seed.get("users", [])}
 
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=args.port, verbose=False)
-    server.start()
-    wait_for_port(args.port)
-    endpoint = f"http://127.0.0.1:{args.port}"
-    temp = args.out + ".tmp"
-    with open(temp, "w", encoding="utf-8") as handle:
-        json.dump({"endpoint": endpoint, "users": users}, handle)
-    os.replace(temp, args.out)
+    app = DomainDispatcherApplication(create_backend_app)
+    server = make_server("127.0.0.1", args.port, app, True, request_handler=MotoRequestHandler)
+    serve_in_background(server)
+    control = ThreadingHTTPServer(("127.0.0.1", 0), ControlHandler)
+    serve_in_background(control)
+    port = server.server_address[1]
+    socket.create_connection(("127.0.0.1", port), timeout=5).close()
 
-    stop = lambda *_: (server.stop(), sys.exit(0))  # noqa: E731
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
+    state = {
+        "endpoint": f"http://127.0.0.1:{port}",
+        "control": f"http://127.0.0.1:{control.server_address[1]}",
+        "users": users,
+    }
+    with open(args.out + ".tmp", "w", encoding="utf-8") as handle:
+        json.dump(state, handle)
+    os.replace(args.out + ".tmp", args.out)
     while True:
         time.sleep(3600)
 

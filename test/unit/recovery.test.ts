@@ -42,36 +42,69 @@ describe('holdingOf', () => {
 describe('assessRecovery', () => {
   const at = (when: Date) => ({ secretUpdatedAt: when, idUpdatedAt: when });
   it('finishes when every target holds the newest key', () => {
-    const r = assessRecovery(newest, older, [
-      { target: A, ...at(minutesAgo(29)) },
-      { target: B, ...at(minutesAgo(28)) },
-    ]);
+    const r = assessRecovery(
+      newest,
+      older,
+      [
+        { target: A, ...at(minutesAgo(29)) },
+        { target: B, ...at(minutesAgo(28)) },
+      ],
+      NOW,
+    );
     expect(r.kind).toBe('finish');
   });
   it('undoes when no target holds it', () => {
-    const r = assessRecovery(newest, older, [{ target: A, ...at(daysAgo(95)) }]);
+    const r = assessRecovery(newest, older, [{ target: A, ...at(daysAgo(95)) }], NOW);
     expect(r.kind).toBe('undo');
   });
   it('completes half-written pairs and then finishes', () => {
-    const r = assessRecovery(newest, older, [
-      { target: A, ...at(minutesAgo(29)) },
-      { target: B, secretUpdatedAt: minutesAgo(29), idUpdatedAt: daysAgo(95) },
-    ]);
+    const r = assessRecovery(
+      newest,
+      older,
+      [
+        { target: A, ...at(minutesAgo(29)) },
+        { target: B, secretUpdatedAt: minutesAgo(29), idUpdatedAt: daysAgo(95) },
+      ],
+      NOW,
+    );
     expect(r.kind).toBe('finish');
     expect(r.completePairs).toEqual([B]);
   });
   it('is stuck when targets disagree, and says which holds which key', () => {
-    const r = assessRecovery(newest, older, [
-      { target: A, ...at(minutesAgo(29)) },
-      { target: B, ...at(daysAgo(95)) },
-    ]);
+    const r = assessRecovery(
+      newest,
+      older,
+      [
+        { target: A, ...at(minutesAgo(29)) },
+        { target: B, ...at(daysAgo(95)) },
+      ],
+      NOW,
+    );
     expect(r.kind).toBe('stuck');
     expect(r.reason).toMatch(/left AKIANEWER in octo\/a .* and AKIAOLD in octo\/b/);
   });
+  it('leaves a key that may belong to a run in progress alone', () => {
+    const young = { ...newest, createdAt: minutesAgo(2) };
+    const r = assessRecovery(young, older, [{ target: A, ...at(daysAgo(95)) }], NOW);
+    expect(r.kind).toBe('stuck');
+    expect(r.reason).toMatch(
+      /created 120s ago .* another run may be rotating this user now.*run again in 13 minute/,
+    );
+  });
+
+  it('finishes even for a young key, since every target already holds it', () => {
+    const young = { ...newest, createdAt: minutesAgo(2) };
+    const r = assessRecovery(young, older, [{ target: A, ...at(minutesAgo(1)) }], NOW);
+    expect(r.kind).toBe('finish');
+  });
+
   it('is stuck when something else wrote a key id', () => {
-    const r = assessRecovery(newest, older, [
-      { target: A, secretUpdatedAt: daysAgo(95), idUpdatedAt: minutesAgo(1) },
-    ]);
+    const r = assessRecovery(
+      newest,
+      older,
+      [{ target: A, secretUpdatedAt: daysAgo(95), idUpdatedAt: minutesAgo(1) }],
+      NOW,
+    );
     expect(r.kind).toBe('stuck');
   });
 });

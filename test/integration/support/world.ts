@@ -81,12 +81,15 @@ export async function startWorld(options: {
     return [...seeded, ...written.filter((v: string) => !v.startsWith('AKIA'))];
   }
 
+  /** Runs the action once; `prepare` injects faults after the counters were reset. */
   async function run(
     inputs: Record<string, string>,
     extra: Parameters<typeof runAction>[0] = { inputs: {} },
+    prepare?: () => void,
   ) {
     proxy.reset();
     github.reset();
+    prepare?.();
     const result = await runAction({ ...extra, inputs, env: { ...actionEnv(), ...extra.env } });
     result.cleanup();
     return {
@@ -96,6 +99,7 @@ export async function startWorld(options: {
   }
 
   async function stop() {
+    iam.destroy();
     await github.close();
     await proxy.close();
     await moto.stop();
@@ -122,4 +126,35 @@ export async function authenticatesAs(
 /** No secret in stdout (but the runner's add-mask lines), stderr, summary or outputs. */
 export function expectNoLeaks(world: World, run: Awaited<ReturnType<World['run']>>): string[] {
   return findLeaks(run, world.secretValues());
+}
+
+export interface SecretPairRef {
+  owner?: string;
+  repo?: string;
+  org?: string;
+  environment?: string;
+  kind?: 'actions' | 'dependabot' | 'codespaces';
+}
+
+/**
+ * The invariants of DESIGN.md for one user: every target holds a key id that is active in IAM,
+ * and the user has at most two keys. Returns the problems found (empty when they hold).
+ */
+export async function invariantProblems(
+  world: World,
+  user: string,
+  refs: SecretPairRef[],
+): Promise<string[]> {
+  const keys = await world.keysOf(user);
+  const problems: string[] = [];
+  if (keys.length > 2) problems.push(`${user} has ${keys.length} keys`);
+  for (const ref of refs) {
+    const held = world.github.getSecret({ ...ref, name: 'AWS_ACCESS_KEY_ID' } as never)?.value as
+      string | undefined;
+    if (held === undefined) continue;
+    const status = keys.find((k) => k.id === held)?.status;
+    if (status !== 'Active')
+      problems.push(`${JSON.stringify(ref)} holds ${held}, which is ${status ?? 'deleted'}`);
+  }
+  return problems;
 }
