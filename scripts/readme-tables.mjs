@@ -1,4 +1,5 @@
-// Writes the inputs and outputs tables of README.md from action.yml, between marker comments.
+// Writes the inputs and outputs tables of README.md from action.yml, and the IAM policy from
+// examples/iam-policy.json (the one the tests prove), between marker comments.
 // `--check` fails instead of writing when the README is out of date (run by the tests).
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as prettier from 'prettier';
@@ -26,13 +27,18 @@ export function outputsTable(action) {
   return ['| output | description |', '| --- | --- |', ...rows].join('\n');
 }
 
-export function renderReadme(readme, action) {
+export function renderReadme(readme, action, policy) {
   const replace = (text, marker, table) => {
     const pattern = new RegExp(`(<!-- ${marker}:start -->)[\\s\\S]*?(<!-- ${marker}:end -->)`);
     if (!pattern.test(text)) throw new Error(`README.md lacks the ${marker} markers`);
     return text.replace(pattern, `$1\n\n${table}\n\n$2`);
   };
-  return replace(replace(readme, 'inputs', inputsTable(action)), 'outputs', outputsTable(action));
+  const withTables = replace(
+    replace(readme, 'inputs', inputsTable(action)),
+    'outputs',
+    outputsTable(action),
+  );
+  return replace(withTables, 'iam-policy', '```json\n' + policy.trim() + '\n```');
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
@@ -40,7 +46,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const readme = readFileSync(`${root}/README.md`, 'utf8');
   // Formatted as Prettier would, so `prettier --check` and this script agree.
   const options = await prettier.resolveConfig(`${root}/README.md`);
-  const rendered = await prettier.format(renderReadme(readme, action), {
+  const policy = readFileSync(`${root}/examples/iam-policy.json`, 'utf8');
+  const rendered = await prettier.format(renderReadme(readme, action, policy), {
     ...options,
     parser: 'markdown',
   });

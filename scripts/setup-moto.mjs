@@ -84,7 +84,9 @@ const install = run(
   { quiet: false },
 );
 if (!install.ok)
-  fail(`pip could not install ${relative(root, requirementsPath)} (exit ${install.status}); see above`);
+  fail(
+    `pip could not install ${relative(root, requirementsPath)} (exit ${install.status}); see above`,
+  );
 const now = installedMoto();
 if (now !== pinned) fail(`moto ${pinned} was not installed (found ${now ?? 'none'})`);
 writeFileSync(stampPath, `${digest}\n`);

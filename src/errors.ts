@@ -1,5 +1,11 @@
 /** Error text for people: one line, never a stack. */
 export function errorMessage(error: unknown): string {
-  if (error instanceof Error) return error.message;
-  return String(error);
+  if (!(error instanceof Error)) return String(error);
+  if (/^AccessDenied/.test(error.name)) {
+    return (
+      `AWS denied the request: ${error.message}. The credentials the action runs with need the ` +
+      'least-privilege IAM policy from the README for this user.'
+    );
+  }
+  return error.message;
 }

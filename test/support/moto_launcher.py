@@ -17,17 +17,20 @@ state.json, written (atomically) once the server accepts connections:
 
 What moto does here, checked against moto 5.2.5 (test/integration/moto-harness.test.ts):
 - STS GetCallerIdentity signed with a seeded key answers Arn
-  arn:aws:iam::<account>:user/<name> (the user's path is not in it: real AWS puts it
-  there), UserId the user's AIDA... id, Account the seed's account. For a key id moto
-  does not know it answers arn:aws:sts::<account>:user/moto instead of an error.
-- Every request signed with a known key sets that key's last use to now (real AWS
-  records it later, and only for a successful call); a seeded lastUsedDaysAgo holds
-  only until the key signs something.
+  arn:aws:iam::<account>:user<path><name> (path included, as in AWS), Account the
+  seed's account, and a UserId that is 20 random lowercase characters (AWS: AIDA...).
+  It answers at once for a new key (no propagation delay), and also for an Inactive key
+  even with auth enforced (AWS: InvalidClientTokenId). Without auth enforcement it
+  ignores the secret, and for a key id it does not know it answers
+  arn:aws:sts::<account>:user/moto instead of an error.
+- Every request signed with a known key, even a denied one, sets that key's last use
+  to now, before answering (AWS records it later); a seeded lastUsedDaysAgo shows only
+  while the key signs nothing, so ask about it with another user's key.
 - Signatures and policies are checked only when INITIAL_NO_AUTH_ACTION_COUNT is set
   (read by moto from this process's environment at import): after that many requests,
   a request must be signed with the key's real secret and be allowed by the user's
   policies (inline ones from the seed), else 403 (InvalidClientTokenId,
-  SignatureDoesNotMatch or AccessDenied). Without it any secret is accepted.
+  SignatureDoesNotMatch or AccessDenied). GetCallerIdentity needs no permission.
 """
 
 import argparse
@@ -42,6 +45,7 @@ from datetime import datetime, timedelta, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from moto.iam.models import AccessKeyLastUsed, iam_backends
+from moto.iam.responses import IamResponse
 from moto.moto_server.werkzeug_app import (
     DomainDispatcherApplication,
     MotoRequestHandler,
@@ -74,6 +78,26 @@ def seed_user(backend, user, now):
             }
         )
     return keys
+
+
+def iam_resource(self):
+    """The ARN of the user an IAM call acts on.
+
+    With auth enforced (INITIAL_NO_AUTH_ACTION_COUNT), moto checks IAM calls against the
+    resource "*", so a policy restricted to a path could never match. AWS checks them
+    against the user they act on; this hook (moto's own _determine_resource) does the same.
+    """
+    backend = iam_backends[self.current_account]["aws"]
+    user = (self.querystring.get("UserName") or [None])[0]
+    key_id = (self.querystring.get("AccessKeyId") or [None])[0]
+    if not user and key_id:
+        owner = backend.get_user_from_access_key_id(key_id)
+        user = owner.name if owner else None
+    found = backend.users.get(user) if user else None
+    return found.arn if found else "*"
+
+
+IamResponse._determine_resource = iam_resource
 
 
 def find_key(access_key_id):

@@ -14,6 +14,7 @@ export const FORBIDDEN_TOKEN = 'ghs_standinReadOnlyToken0123456';
 
 export interface SeedUser {
   name: string;
+  path?: string;
   keys: { status: 'Active' | 'Inactive'; ageDays: number; lastUsedDaysAgo?: number }[];
   inlinePolicies?: Record<string, unknown>;
 }
@@ -27,18 +28,27 @@ export interface RepoSpec {
 
 export type World = Awaited<ReturnType<typeof startWorld>>;
 
+/** Allows everything: the test's own admin client must work when moto enforces policies. */
+const ADMIN_POLICY = {
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }],
+};
+
 export async function startWorld(options: {
   users: SeedUser[];
   repositories: RepoSpec[];
   organizations?: string[];
+  /** Environment for moto, e.g. INITIAL_NO_AUTH_ACTION_COUNT=0 to enforce IAM policies. */
+  motoEnv?: Record<string, string>;
 }) {
+  const admin = {
+    name: 'rotation-admin',
+    keys: [{ status: 'Active' as const, ageDays: 1 }],
+    inlinePolicies: { admin: ADMIN_POLICY },
+  };
   const moto = await startMoto({
-    seed: {
-      users: [
-        { name: 'rotation-admin', keys: [{ status: 'Active', ageDays: 1 }] },
-        ...options.users,
-      ],
-    },
+    seed: { users: [admin, ...options.users] },
+    env: options.motoEnv ?? {},
   });
   const proxy = await startAwsProxy({ target: moto.endpoint });
   const github = await startGitHubStandIn({
@@ -46,10 +56,10 @@ export async function startWorld(options: {
     repositories: options.repositories,
     organizations: options.organizations ?? [],
   });
-  const admin = moto.state.users['rotation-admin']![0]!;
+  const adminKey = moto.state.users['rotation-admin']![0]!;
   const adminCredentials = {
-    accessKeyId: admin.accessKeyId,
-    secretAccessKey: admin.secretAccessKey,
+    accessKeyId: adminKey.accessKeyId,
+    secretAccessKey: adminKey.secretAccessKey,
   };
   const iam = new IAMClient({
     region: 'us-east-1',
@@ -61,8 +71,8 @@ export async function startWorld(options: {
   const actionEnv = (): Record<string, string> => ({
     AWS_ENDPOINT_URL_IAM: proxy.url,
     AWS_ENDPOINT_URL_STS: proxy.url,
-    AWS_ACCESS_KEY_ID: admin.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: admin.secretAccessKey,
+    AWS_ACCESS_KEY_ID: adminKey.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: adminKey.secretAccessKey,
     GITHUB_API_URL: github.url,
     GITHUB_REPOSITORY: 'octo/app',
   });

@@ -1,0 +1,21 @@
+import { describe, expect, it } from '@jest/globals';
+import { errorMessage } from '../../src/errors.js';
+
+describe('errorMessage', () => {
+  it('points an AWS AccessDenied at the IAM policy in the README', () => {
+    const denied = Object.assign(
+      new Error('User: arn:aws:iam::1:user/r is not authorized to perform: iam:ListAccessKeys'),
+      {
+        name: 'AccessDenied',
+      },
+    );
+    expect(errorMessage(denied)).toBe(
+      'AWS denied the request: User: arn:aws:iam::1:user/r is not authorized to perform: iam:ListAccessKeys. ' +
+        'The credentials the action runs with need the least-privilege IAM policy from the README for this user.',
+    );
+  });
+  it('keeps other messages as they are, and strings as strings', () => {
+    expect(errorMessage(new Error('boom'))).toBe('boom');
+    expect(errorMessage('plain')).toBe('plain');
+  });
+});
