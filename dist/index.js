@@ -71316,9 +71316,13 @@ async function tryOnce(client, user) {
 ;// CONCATENATED MODULE: ./src/errors.ts
 /** Error text for people: one line, never a stack. */
 function errorMessage(error) {
-    if (error instanceof Error)
-        return error.message;
-    return String(error);
+    if (!(error instanceof Error))
+        return String(error);
+    if (/^AccessDenied/.test(error.name)) {
+        return (`AWS denied the request: ${error.message}. The credentials the action runs with need the ` +
+            'least-privilege IAM policy from the README for this user.');
+    }
+    return error.message;
 }
 
 ;// CONCATENATED MODULE: ./node_modules/@actions/github/lib/context.js
