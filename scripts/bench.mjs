@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import { startAwsProxy } from '../test/support/aws-proxy.mjs';
 import { startGitHubStandIn } from '../test/support/github-standin.mjs';
 import { startMoto } from '../test/support/moto.mjs';
-import { runAction } from '../test/support/run-action.mjs';
+import { localServersEnv, runAction } from '../test/support/run-action.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -71,12 +71,12 @@ try {
     files: { 'bench.yml': config },
     timeoutMs: 3 * 3600_000,
     env: {
-      AWS_ENDPOINT_URL_IAM: proxy.url,
-      AWS_ENDPOINT_URL_STS: proxy.url,
-      AWS_ACCESS_KEY_ID: admin.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: admin.secretAccessKey,
-      GITHUB_API_URL: github.url,
-      GITHUB_REPOSITORY: 'octo/api',
+      ...localServersEnv({
+        awsUrl: proxy.url,
+        githubUrl: github.url,
+        key: admin,
+        repository: 'octo/api',
+      }),
       NODE_OPTIONS: `--require ${hook}`,
     },
   });

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { startAwsProxy } from '../test/support/aws-proxy.mjs';
 import { startGitHubStandIn } from '../test/support/github-standin.mjs';
 import { startMoto } from '../test/support/moto.mjs';
-import { runAction } from '../test/support/run-action.mjs';
+import { localServersEnv, runAction } from '../test/support/run-action.mjs';
 
 const TOKEN = 'ghs_demoToken000000000000000000000000';
 
@@ -81,14 +81,7 @@ async function main() {
     const run = await runAction({
       inputs: { 'github-token': TOKEN, config: 'rotation.yml' },
       files: { 'rotation.yml': CONFIG },
-      env: {
-        AWS_ENDPOINT_URL_IAM: proxy.url,
-        AWS_ENDPOINT_URL_STS: proxy.url,
-        AWS_ACCESS_KEY_ID: admin.accessKeyId,
-        AWS_SECRET_ACCESS_KEY: admin.secretAccessKey,
-        GITHUB_API_URL: github.url,
-        GITHUB_REPOSITORY: 'octo/app',
-      },
+      env: localServersEnv({ awsUrl: proxy.url, githubUrl: github.url, key: admin }),
     });
     console.log('--- action log ---');
     console.log(run.stdout.replace(/^::add-mask::.*$/gm, '::add-mask::***').trimEnd());

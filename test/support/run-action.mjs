@@ -112,3 +112,19 @@ export function findLeaks(run, secretValues) {
   }
   return leaks;
 }
+
+/**
+ * The variables that point a run at the local servers, as the SDK and @actions/github read them.
+ * @param {{ awsUrl: string, githubUrl: string, key: { accessKeyId: string, secretAccessKey: string },
+ *   repository?: string }} world
+ */
+export function localServersEnv({ awsUrl, githubUrl, key, repository = 'octo/app' }) {
+  return {
+    AWS_ENDPOINT_URL_IAM: awsUrl,
+    AWS_ENDPOINT_URL_STS: awsUrl,
+    AWS_ACCESS_KEY_ID: key.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: key.secretAccessKey,
+    GITHUB_API_URL: githubUrl,
+    GITHUB_REPOSITORY: repository,
+  };
+}

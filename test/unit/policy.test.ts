@@ -6,18 +6,9 @@ import {
   planRotation,
 } from '../../src/policy.js';
 import type { KeyFact, RotationPolicy } from '../../src/types.js';
+import { DEFAULT_POLICY, NOW, daysAgo } from './support/fixtures.js';
 
-const NOW = new Date('2026-06-01T12:00:00Z');
-const daysAgo = (days: number): Date => new Date(NOW.getTime() - days * 86_400_000);
-
-const POLICY: RotationPolicy = {
-  maxAgeDays: 90,
-  retireOldKey: 'deactivate',
-  deleteInactiveAfterDays: 7,
-  twoActiveKeys: 'fail',
-  verifyNewKey: true,
-  verifyTimeoutSeconds: 60,
-};
+const POLICY = DEFAULT_POLICY;
 
 function key(
   id: string,

@@ -1,12 +1,9 @@
 import { beforeEach, describe, expect, it } from '@jest/globals';
 import { CLOCK_SKEW_MS, assessRecovery, holdingOf } from '../../src/recovery.js';
 import { rotateUser, type RotationDeps } from '../../src/rotate.js';
-import type { KeyFact, RotationPolicy, Target, UserSpec } from '../../src/types.js';
+import type { KeyFact, Target, UserSpec } from '../../src/types.js';
 import { FakeIam, FakeSecretStore, FakeVerifier } from './support/fakes.js';
-
-const NOW = new Date('2026-06-01T12:00:00Z');
-const minutesAgo = (m: number): Date => new Date(NOW.getTime() - m * 60_000);
-const daysAgo = (d: number): Date => minutesAgo(d * 1440);
+import { DEFAULT_POLICY, NOW, daysAgo, minutesAgo } from './support/fixtures.js';
 
 const target = (repo: string): Target => ({
   scope: { type: 'repository', owner: 'octo', repo, kind: 'actions' },
@@ -110,14 +107,7 @@ describe('assessRecovery', () => {
 });
 
 describe('rotateUser after an interrupted run', () => {
-  const POLICY: RotationPolicy = {
-    maxAgeDays: 90,
-    retireOldKey: 'deactivate',
-    deleteInactiveAfterDays: 7,
-    twoActiveKeys: 'fail',
-    verifyNewKey: true,
-    verifyTimeoutSeconds: 60,
-  };
+  const POLICY = DEFAULT_POLICY;
   const user: UserSpec = { name: 'u', targets: [A, B] };
   let iam: FakeIam;
   let secrets: FakeSecretStore;

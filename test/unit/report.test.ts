@@ -1,16 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
 import { countOutcomes, reportJson, summaryMarkdown } from '../../src/report.js';
 import type { UserResult } from '../../src/result.js';
-import type { RotationPolicy } from '../../src/types.js';
+import { DEFAULT_POLICY } from './support/fixtures.js';
 
-const policy: RotationPolicy = {
-  maxAgeDays: 90,
-  retireOldKey: 'deactivate',
-  deleteInactiveAfterDays: 7,
-  twoActiveKeys: 'fail',
-  verifyNewKey: true,
-  verifyTimeoutSeconds: 60,
-};
+const policy = DEFAULT_POLICY;
 const scope = { type: 'repository', owner: 'octo', repo: 'app', kind: 'actions' } as const;
 
 function user(i: number, outcome: UserResult['outcome']): UserResult {

@@ -2,18 +2,9 @@ import { beforeEach, describe, expect, it } from '@jest/globals';
 import { rotateUser, type RotationDeps } from '../../src/rotate.js';
 import type { RotationPolicy, Target, UserSpec } from '../../src/types.js';
 import { FakeIam, FakeSecretStore, FakeVerifier } from './support/fakes.js';
+import { DEFAULT_POLICY, NOW, daysAgo } from './support/fixtures.js';
 
-const NOW = new Date('2026-06-01T12:00:00Z');
-const daysAgo = (days: number): Date => new Date(NOW.getTime() - days * 86_400_000);
-
-const POLICY: RotationPolicy = {
-  maxAgeDays: 90,
-  retireOldKey: 'deactivate',
-  deleteInactiveAfterDays: 7,
-  twoActiveKeys: 'fail',
-  verifyNewKey: true,
-  verifyTimeoutSeconds: 60,
-};
+const POLICY = DEFAULT_POLICY;
 
 const repoTarget: Target = {
   scope: { type: 'repository', owner: 'octo', repo: 'app', kind: 'actions' },

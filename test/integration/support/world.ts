@@ -7,7 +7,7 @@ import { IAMClient, ListAccessKeysCommand } from '@aws-sdk/client-iam';
 import { startAwsProxy } from '../../support/aws-proxy.mjs';
 import { startGitHubStandIn } from '../../support/github-standin.mjs';
 import { startMoto } from '../../support/moto.mjs';
-import { findLeaks, runAction } from '../../support/run-action.mjs';
+import { findLeaks, localServersEnv, runAction } from '../../support/run-action.mjs';
 
 export const TOKEN = 'ghs_standinWriteToken0123456789';
 export const FORBIDDEN_TOKEN = 'ghs_standinReadOnlyToken0123456';
@@ -68,14 +68,8 @@ export async function startWorld(options: {
   });
 
   /** Environment of a runner step pointed at the local servers. */
-  const actionEnv = (): Record<string, string> => ({
-    AWS_ENDPOINT_URL_IAM: proxy.url,
-    AWS_ENDPOINT_URL_STS: proxy.url,
-    AWS_ACCESS_KEY_ID: adminKey.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: adminKey.secretAccessKey,
-    GITHUB_API_URL: github.url,
-    GITHUB_REPOSITORY: 'octo/app',
-  });
+  const actionEnv = (): Record<string, string> =>
+    localServersEnv({ awsUrl: proxy.url, githubUrl: github.url, key: adminKey });
 
   async function keysOf(user: string) {
     const out = await iam.send(new ListAccessKeysCommand({ UserName: user }));
