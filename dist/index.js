@@ -71322,6 +71322,10 @@ function errorMessage(error) {
         return (`AWS denied the request: ${error.message}. The credentials the action runs with need the ` +
             'least-privilege IAM policy from the README for this user.');
     }
+    if (/^NoSuchEntity/.test(error.name)) {
+        return (`${error.message} (the user or its keys changed while this run worked on them: another ` +
+            'run? Give the workflow a concurrency group, then run again)');
+    }
     return error.message;
 }
 

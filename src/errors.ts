@@ -7,5 +7,11 @@ export function errorMessage(error: unknown): string {
       'least-privilege IAM policy from the README for this user.'
     );
   }
+  if (/^NoSuchEntity/.test(error.name)) {
+    return (
+      `${error.message} (the user or its keys changed while this run worked on them: another ` +
+      'run? Give the workflow a concurrency group, then run again)'
+    );
+  }
   return error.message;
 }

@@ -14,6 +14,15 @@ describe('errorMessage', () => {
         'The credentials the action runs with need the least-privilege IAM policy from the README for this user.',
     );
   });
+  it('explains a key that vanished mid-run', () => {
+    const gone = Object.assign(new Error('The Access Key with id AKIA1 cannot be found'), {
+      name: 'NoSuchEntityException',
+    });
+    expect(errorMessage(gone)).toMatch(
+      /cannot be found \(the user or its keys changed while this run worked on them/,
+    );
+  });
+
   it('keeps other messages as they are, and strings as strings', () => {
     expect(errorMessage(new Error('boom'))).toBe('boom');
     expect(errorMessage('plain')).toBe('plain');
