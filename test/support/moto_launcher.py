@@ -38,7 +38,6 @@ import json
 import os
 import signal
 import socket
-import sys
 import threading
 import time
 from datetime import datetime, timedelta, timezone
@@ -148,8 +147,9 @@ def main():
     parser.add_argument("--out", required=True)
     args = parser.parse_args()
     exit_with_parent()
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    signal.signal(signal.SIGINT, lambda *_: sys.exit(0))
+    # Exit at once: a normal interpreter shutdown can hang on a request thread's stderr.
+    signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
+    signal.signal(signal.SIGINT, lambda *_: os._exit(0))
 
     with open(args.seed, encoding="utf-8") as handle:
         seed = json.load(handle)
