@@ -78183,6 +78183,9 @@ async function run(env = process.env) {
             workflowRepository: env.GITHUB_REPOSITORY,
             readFile: (path) => (0,external_node_fs_.readFileSync)(path, 'utf8'),
         });
+        // A token from a step output is not always masked yet; mask it before anything can print it.
+        if (settings.githubToken)
+            core_setSecret(settings.githubToken);
         const aws = createAwsSession(awsRegion(env));
         const caller = await identifyCaller(aws.callerSts).catch((error) => {
             throw new Error(`AWS credentials do not work (${errorMessage(error)}); nothing was changed`);

@@ -29,6 +29,8 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
       workflowRepository: env.GITHUB_REPOSITORY,
       readFile: (path) => readFileSync(path, 'utf8'),
     });
+    // A token from a step output is not always masked yet; mask it before anything can print it.
+    if (settings.githubToken) core.setSecret(settings.githubToken);
     const aws = createAwsSession(awsRegion(env));
     const caller = await identifyCaller(aws.callerSts).catch((error: unknown) => {
       throw new Error(`AWS credentials do not work (${errorMessage(error)}); nothing was changed`);

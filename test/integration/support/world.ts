@@ -82,7 +82,13 @@ export async function startWorld(options: {
       .flat()
       .map((k) => k.secretAccessKey);
     const written = github.listSecrets().map((s: { value: string }) => s.value);
-    return [...seeded, ...written.filter((v: string) => !v.startsWith('AKIA'))];
+    // The GitHub tokens must never show either.
+    return [
+      TOKEN,
+      FORBIDDEN_TOKEN,
+      ...seeded,
+      ...written.filter((v: string) => !v.startsWith('AKIA')),
+    ];
   }
 
   /** Runs the action once; `prepare` injects faults after the counters were reset. */
