@@ -77945,7 +77945,7 @@ async function recoverInterrupted(user, keys, deps, options, journal) {
     return {
         kind: 'continue',
         keys: after,
-        ...(recovery.kind === 'finish' ? { finished: recovery } : {}),
+        recovery,
     };
 }
 /**
@@ -78016,15 +78016,18 @@ async function rotateOrRecover(user, deps, options, journal) {
         return recovered.finish;
     const plan = await planUser(recovered.keys, deps, options.policy);
     deps.log(`${user.name}: ${plan.action}: ${plan.reason}`);
-    if (recovered.finished && plan.action === 'fresh') {
-        return finishedEarlier(user, recovered.finished, plan, deps, options, journal);
+    const { recovery } = recovered;
+    if (recovery?.kind === 'finish' && plan.action === 'fresh') {
+        return finishedEarlier(user, recovery, plan, deps, options, journal);
     }
     journal.oldKeyId = plan.current?.id;
     if (plan.current)
         journal.oldKeyAgeDays = ageInDays(plan.current.createdAt, deps.now());
-    return options.dryRun
+    const finish = options.dryRun
         ? await dryRun(user, plan, deps, options.policy, journal)
         : await execute(user, plan, deps, options.policy, journal);
+    // Say what recovery did first: the plan alone would not explain the extra key changes.
+    return recovery ? { ...finish, message: `${recovery.reason}; then ${finish.message}` } : finish;
 }
 async function planUser(keys, deps, policy) {
     const now = deps.now();

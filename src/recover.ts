@@ -8,7 +8,12 @@ import { preflight, retireKeys } from './steps.js';
 import type { KeyFact, Target, UserSpec } from './types.js';
 
 export type RecoveryResult =
-  | { readonly kind: 'continue'; readonly keys: KeyFact[]; readonly finished?: Recovery }
+  | {
+      readonly kind: 'continue';
+      readonly keys: KeyFact[];
+      /** Set when an interrupted rotation was finished or undone before planning. */
+      readonly recovery?: Recovery;
+    }
   | { readonly kind: 'done'; readonly finish: Finish };
 
 async function readStamps(targets: readonly Target[], deps: RotationDeps): Promise<TargetStamps[]> {
@@ -59,7 +64,7 @@ export async function recoverInterrupted(
   return {
     kind: 'continue',
     keys: after,
-    ...(recovery.kind === 'finish' ? { finished: recovery } : {}),
+    recovery,
   };
 }
 
