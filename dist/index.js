@@ -32540,7 +32540,7 @@ Object.defineProperty(exports, "stringify", ({ enumerable: true, get: function (
 Object.defineProperty(exports, "nil", ({ enumerable: true, get: function () { return codegen_1.nil; } }));
 Object.defineProperty(exports, "Name", ({ enumerable: true, get: function () { return codegen_1.Name; } }));
 Object.defineProperty(exports, "CodeGen", ({ enumerable: true, get: function () { return codegen_1.CodeGen; } }));
-var validation_error_1 = __nccwpck_require__(3021);
+var validation_error_1 = __nccwpck_require__(5402);
 Object.defineProperty(exports, "ValidationError", ({ enumerable: true, get: function () { return validation_error_1.default; } }));
 var ref_error_1 = __nccwpck_require__(3162);
 Object.defineProperty(exports, "MissingRefError", ({ enumerable: true, get: function () { return ref_error_1.default; } }));
@@ -32717,7 +32717,7 @@ exports.regexpCode = regexpCode;
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.or = exports.and = exports.not = exports.CodeGen = exports.operators = exports.varKinds = exports.ValueScopeName = exports.ValueScope = exports.Scope = exports.Name = exports.regexpCode = exports.stringify = exports.getProperty = exports.nil = exports.strConcat = exports.str = exports._ = void 0;
 const code_1 = __nccwpck_require__(567);
-const scope_1 = __nccwpck_require__(7788);
+const scope_1 = __nccwpck_require__(5407);
 var code_2 = __nccwpck_require__(567);
 Object.defineProperty(exports, "_", ({ enumerable: true, get: function () { return code_2._; } }));
 Object.defineProperty(exports, "str", ({ enumerable: true, get: function () { return code_2.str; } }));
@@ -32727,7 +32727,7 @@ Object.defineProperty(exports, "getProperty", ({ enumerable: true, get: function
 Object.defineProperty(exports, "stringify", ({ enumerable: true, get: function () { return code_2.stringify; } }));
 Object.defineProperty(exports, "regexpCode", ({ enumerable: true, get: function () { return code_2.regexpCode; } }));
 Object.defineProperty(exports, "Name", ({ enumerable: true, get: function () { return code_2.Name; } }));
-var scope_2 = __nccwpck_require__(7788);
+var scope_2 = __nccwpck_require__(5407);
 Object.defineProperty(exports, "Scope", ({ enumerable: true, get: function () { return scope_2.Scope; } }));
 Object.defineProperty(exports, "ValueScope", ({ enumerable: true, get: function () { return scope_2.ValueScope; } }));
 Object.defineProperty(exports, "ValueScopeName", ({ enumerable: true, get: function () { return scope_2.ValueScopeName; } }));
@@ -33413,7 +33413,7 @@ function par(x) {
 
 /***/ }),
 
-/***/ 7788:
+/***/ 5407:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -33698,7 +33698,7 @@ function extraErrorProps(cxt, { params, message }, keyValues) {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.resolveSchema = exports.getCompilingSchema = exports.resolveRef = exports.compileSchema = exports.SchemaEnv = void 0;
 const codegen_1 = __nccwpck_require__(1436);
-const validation_error_1 = __nccwpck_require__(3021);
+const validation_error_1 = __nccwpck_require__(5402);
 const names_1 = __nccwpck_require__(630);
 const resolve_1 = __nccwpck_require__(4090);
 const util_1 = __nccwpck_require__(4464);
@@ -35457,7 +35457,7 @@ Object.defineProperty(exports, "stringify", ({ enumerable: true, get: function (
 Object.defineProperty(exports, "nil", ({ enumerable: true, get: function () { return codegen_1.nil; } }));
 Object.defineProperty(exports, "Name", ({ enumerable: true, get: function () { return codegen_1.Name; } }));
 Object.defineProperty(exports, "CodeGen", ({ enumerable: true, get: function () { return codegen_1.CodeGen; } }));
-const validation_error_1 = __nccwpck_require__(3021);
+const validation_error_1 = __nccwpck_require__(5402);
 const ref_error_1 = __nccwpck_require__(3162);
 const rules_1 = __nccwpck_require__(7353);
 const compile_1 = __nccwpck_require__(2718);
@@ -36121,7 +36121,7 @@ exports["default"] = uri;
 
 /***/ }),
 
-/***/ 3021:
+/***/ 5402:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -36636,7 +36636,7 @@ const anyOf_1 = __nccwpck_require__(9380);
 const oneOf_1 = __nccwpck_require__(2490);
 const allOf_1 = __nccwpck_require__(9205);
 const if_1 = __nccwpck_require__(8584);
-const thenElse_1 = __nccwpck_require__(6829);
+const thenElse_1 = __nccwpck_require__(9210);
 function getApplicator(draft2020 = false) {
     const applicator = [
         // any
@@ -37061,7 +37061,7 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 6829:
+/***/ 9210:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -68215,7 +68215,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6477);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6384);
 /** Entry point of the bundled action. */
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -68225,7 +68225,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6477:
+/***/ 6384:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -76936,12 +76936,101 @@ async function fieldsFromGitHub(github, scope, name) {
     return { visibility, selected_repository_ids: ids };
 }
 
-// EXTERNAL MODULE: ./node_modules/ajv/dist/ajv.js
-var ajv = __nccwpck_require__(2463);
+;// CONCATENATED MODULE: ./src/config/config-error.ts
+/** The one error the config parser throws, so callers can tell a bad file from a bug. */
+/** The config file is invalid; `problems` holds one actionable line per problem. */
+class ConfigError extends Error {
+    problems;
+    constructor(source, problems) {
+        const count = problems.length === 1 ? '1 problem' : `${problems.length} problems`;
+        super(`config file ${source} has ${count}:\n  ${problems.join('\n  ')}`);
+        this.name = 'ConfigError';
+        this.problems = problems;
+    }
+}
+
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(8815);
-;// CONCATENATED MODULE: ./schema/config.schema.json
-const config_schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/draft-07/schema#","$id":"urn:iam-key-rotation-action:config-schema:v1","title":"IAM key rotation config","description":"The IAM users whose access keys the action rotates, and the GitHub secrets each new key is written to. Passed to the action with the `config` input.","type":"object","additionalProperties":false,"required":["users"],"properties":{"users":{"title":"IAM users","description":"Every IAM user to rotate. Each user is listed once, with all the places its key is used.","type":"array","minItems":1,"items":{"$ref":"#/definitions/user"}}},"definitions":{"user":{"title":"IAM user","description":"One IAM user and the GitHub secrets that hold its access key.","type":"object","additionalProperties":false,"required":["name","targets"],"properties":{"name":{"title":"IAM user name","description":"The IAM user whose access key is rotated (1-64 letters, digits and +=,.@_-).","type":"string","pattern":"^[A-Za-z0-9+=,.@_-]{1,64}$","patternErrorMessage":"An IAM user name has 1-64 letters, digits and +=,.@_-"},"targets":{"title":"Targets","description":"Where the user\'s new key is written: repository, environment or organization secrets. Every target gets the new key before the old one is retired.","type":"array","minItems":1,"items":{"$ref":"#/definitions/target"}}}},"target":{"title":"Target","description":"One place that holds the key: give exactly one of `repository` (repository or environment secrets) or `organization` (organization secrets).","type":"object","additionalProperties":false,"properties":{"repository":{"title":"Repository","description":"`owner/repo` whose secrets hold the key. With `environment`, the environment\'s secrets instead.","type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9-]{0,38}/(?!\\\\.\\\\.?$)[A-Za-z0-9._-]{1,100}$","patternErrorMessage":"Write the repository as owner/repo.","examples":["octo/app"]},"environment":{"title":"Environment","description":"Write the repository\'s environment secrets for this environment (Actions secrets only). Only with `repository`.","type":"string","minLength":1,"maxLength":255,"pattern":"^[^,:;\\"\'`\\\\\\\\/?*<>|\\\\u0000-\\\\u001f\\\\u007f-\\\\u009f]*$","patternErrorMessage":"An environment name cannot contain , : ; \\" \' ` \\\\ / ? * < > | or control characters."},"organization":{"title":"Organization","description":"The organization whose secrets hold the key.","type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9-]{0,38}$","patternErrorMessage":"An organization name has letters, digits and hyphens and does not start with a hyphen.","examples":["octo"]},"visibility":{"title":"Organization secret visibility","description":"Which repositories of the organization may read the secrets: `all`, `private` (private and internal repositories) or `selected` (those in `repositories`; none when `repositories` is left out). Leave it out to keep the access an existing secret already has. Only with `organization`.","type":"string","enum":["all","private","selected"]},"repositories":{"title":"Selected repositories","description":"With `visibility: selected`: the names (without owner) of the organization\'s repositories that may read the secrets. The list replaces the current selection. Only with `organization`.","type":"array","uniqueItems":true,"items":{"title":"Repository name","description":"A repository of the organization, without the owner.","type":"string","pattern":"^(?!\\\\.\\\\.?$)[A-Za-z0-9._-]{1,100}$","patternErrorMessage":"A repository name has letters, digits and . _ -"}},"kind":{"title":"Secret kind","description":"Which secrets: `actions` (default), `dependabot` or `codespaces`. Environments hold Actions secrets only.","type":"string","enum":["actions","dependabot","codespaces"],"default":"actions"},"access-key-id":{"title":"Access key id secret name","description":"Name of the secret that receives the access key id.","type":"string","pattern":"^(?![Gg][Ii][Tt][Hh][Uu][Bb]_)[A-Za-z_][A-Za-z0-9_]*$","patternErrorMessage":"A secret name has letters, digits and underscores, does not start with a digit, and does not start with GITHUB_.","default":"AWS_ACCESS_KEY_ID"},"secret-access-key":{"title":"Secret access key secret name","description":"Name of the secret that receives the secret access key.","type":"string","pattern":"^(?![Gg][Ii][Tt][Hh][Uu][Bb]_)[A-Za-z_][A-Za-z0-9_]*$","patternErrorMessage":"A secret name has letters, digits and underscores, does not start with a digit, and does not start with GITHUB_.","default":"AWS_SECRET_ACCESS_KEY"}},"oneOf":[{"required":["repository"]},{"required":["organization"]}],"dependencies":{"environment":["repository"],"visibility":["organization"],"repositories":["organization"]},"allOf":[{"if":{"required":["repository","environment","kind"]},"then":{"properties":{"kind":{"const":"actions","errorMessage":"Environments only hold Actions secrets: remove `kind` or `environment`."}}}},{"if":{"required":["organization","repositories"]},"then":{"required":["visibility"],"errorMessage":"`repositories` needs `visibility: selected`.","properties":{"visibility":{"const":"selected","errorMessage":"`repositories` needs `visibility: selected`."}}}}]}}}');
+;// CONCATENATED MODULE: ./src/config/document.ts
+/**
+ * YAML text -> document and plain data. Syntax errors stop here, with line and column, since
+ * nothing after them can be trusted.
+ */
+
+
+/** Parses the text; throws ConfigError listing every syntax error in it. */
+function parseFile(text, source) {
+    const lineCounter = new dist/* LineCounter */.HN();
+    const doc = (0,dist/* parseDocument */.Tp)(text, { prettyErrors: true, lineCounter });
+    if (doc.errors.length > 0) {
+        throw new ConfigError(source, doc.errors.map((error) => syntaxProblem(error, source)));
+    }
+    return { doc, lineCounter, data: documentData(doc, source) };
+}
+/** "config.yml:3:5: message": the pretty suffix yaml adds repeats the position over lines. */
+function syntaxProblem(error, source) {
+    const message = error.message.replace(/ at line \d+, column \d+[\s\S]*$/, '');
+    const pos = error.linePos?.[0];
+    return pos ? `${source}:${pos.line}:${pos.col}: ${message}` : `${source}: ${message}`;
+}
+function documentData(doc, source) {
+    try {
+        return doc.toJS();
+    }
+    catch (error) {
+        // e.g. alias expansion past yaml's limit ("billion laughs"): not a shape problem.
+        throw new ConfigError(source, [`${source}: ${error.message}`]);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/config/problem.ts
+/**
+ * What every check produces and the output consumes: a problem and where it is. Kept apart so
+ * the checks and the line-locating output do not depend on each other.
+ */
+/** ['users', 0, 'targets', 2] -> "users[0].targets[2]" */
+function pathText(path) {
+    return path
+        .map((part, i) => (typeof part === 'number' ? `[${part}]` : i === 0 ? part : `.${part}`))
+        .join('');
+}
+
+;// CONCATENATED MODULE: ./src/config/lines.ts
+/**
+ * Problems as the lines a person reads: "config.yml:12: users[0].name: message", in file order,
+ * the line found by walking the problem's path through the YAML document.
+ */
+
+
+function formatProblems(problems, doc, lineCounter, source) {
+    const located = problems.map((problem) => ({ problem, line: lineOf(problem, doc, lineCounter) }));
+    // Stable sort: in file order, problems on one line in the order they were found.
+    located.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
+    return located.map(({ problem, line }) => {
+        const where = line === undefined ? source : `${source}:${line}`;
+        const path = pathText(problem.path);
+        return path ? `${where}: ${path}: ${problem.message}` : `${where}: ${problem.message}`;
+    });
+}
+/** The line of the node at the path, or of its nearest ancestor the document has. */
+function lineOf(problem, doc, lineCounter) {
+    for (let depth = problem.path.length; depth >= 0; depth--) {
+        const node = doc.getIn(problem.path.slice(0, depth), true);
+        const keyNode = depth === problem.path.length ? keyNodeOf(node, problem.key) : undefined;
+        const offset = (keyNode ?? node)?.range?.[0];
+        if (offset !== undefined)
+            return lineCounter.linePos(offset).line;
+    }
+    return undefined;
+}
+/** The key's own node in the mapping, so an unknown key is reported on its line. */
+function keyNodeOf(node, key) {
+    if (key === undefined || !(0,dist/* isMap */.jh)(node))
+        return undefined;
+    const pair = node.items.find((item) => (0,dist/* isScalar */.jn)(item.key) && String(item.key.value) === key);
+    return (0,dist/* isScalar */.jn)(pair?.key) ? pair.key : undefined;
+}
+
 ;// CONCATENATED MODULE: ./src/names.ts
 /** Naming rules of IAM and GitHub, shared by the inputs and the config file. */
 // IAM: 1-64 characters of letters, digits and + = , . @ _ -
@@ -76991,61 +77080,281 @@ function environmentProblem(name) {
         : `"${name}" is not a valid environment name`;
 }
 
-;// CONCATENATED MODULE: ./src/config.ts
+;// CONCATENATED MODULE: ./src/config/loose.ts
+function isRecord(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+/** The mappings in a list, with their paths; anything else is the schema's to report. */
+function entries(list, path) {
+    if (!Array.isArray(list))
+        return [];
+    return list.flatMap((value, index) => isRecord(value) ? [{ value, path: [...path, index] }] : []);
+}
+
+;// CONCATENATED MODULE: ./src/config/target-scope.ts
 /**
- * The multi-user config file: YAML text -> validated users and their targets.
- *
- * The JSON Schema (schema/config.schema.json) checks the shape, so editors and the action agree
- * on it; code checks what a schema cannot: names by the rules of src/names.ts, duplicate users,
- * and two targets writing the same secret. Every problem is collected and reported at once, one
- * line each, with the file name and line number, so one run shows everything to fix.
+ * What a target in the file writes to: its secret scope and its two secret names. Shared by the
+ * clash check (on unchecked data) and the UserSpec mapping (on validated data), so both agree.
+ */
+
+/** [access key id name, secret access key name], defaults filled in. */
+function secretNames(target) {
+    const id = target['access-key-id'];
+    const secret = target['secret-access-key'];
+    return [
+        typeof id === 'string' ? id : DEFAULT_ACCESS_KEY_ID_NAME,
+        typeof secret === 'string' ? secret : DEFAULT_SECRET_ACCESS_KEY_NAME,
+    ];
+}
+/** The target's scope, or undefined when the target is too broken to have one. */
+function scopeOf(target) {
+    const { kind = 'actions' } = target;
+    if (kind !== 'actions' && kind !== 'dependabot' && kind !== 'codespaces')
+        return undefined;
+    return target['organization'] === undefined
+        ? repositoryScopeOf(target, kind)
+        : organizationScopeOf(target, kind);
+}
+function organizationScopeOf(target, kind) {
+    const { organization, repository } = target;
+    return typeof organization === 'string' && repository === undefined
+        ? { type: 'organization', org: organization, kind }
+        : undefined;
+}
+function repositoryScopeOf(target, kind) {
+    const { repository, environment } = target;
+    const parsed = typeof repository === 'string' ? parseRepository(repository) : undefined;
+    if (!parsed || 'problem' in parsed)
+        return undefined;
+    if (environment === undefined)
+        return { type: 'repository', ...parsed, kind };
+    return typeof environment === 'string' && kind === 'actions'
+        ? { type: 'environment', ...parsed, environment }
+        : undefined;
+}
+
+;// CONCATENATED MODULE: ./src/config/secret-clashes.ts
+/**
+ * One secret holds one key: two targets writing the same secret would overwrite each other's
+ * key, and a target whose two names are one secret would overwrite its own key id.
  */
 
 
 
 
+/** Every clash between the users' targets, reported at the later target. */
+function duplicateSecrets(users) {
+    const claims = new Map();
+    const problems = [];
+    for (const user of users) {
+        for (const target of entries(user.value['targets'], [...user.path, 'targets'])) {
+            problems.push(...targetClashes(target, claims));
+        }
+    }
+    return problems;
+}
+function targetClashes({ value, path }, claims) {
+    const scope = scopeOf(value);
+    if (!scope)
+        return []; // too broken to write anywhere: the schema says why
+    const writer = { path, scope, names: secretNames(value) };
+    return [...sameNameProblems(writer), ...clashProblems(writer, claims)];
+}
+function sameNameProblems({ path, names }) {
+    if (names[0].toUpperCase() !== names[1].toUpperCase())
+        return [];
+    return [{ path, message: `"access-key-id" and "secret-access-key" are both "${names[0]}"` }];
+}
+/** One problem per earlier target this one clashes with, naming the secrets both write. */
+function clashProblems(writer, claims) {
+    const clashes = [...claimSecrets(writer, claims)];
+    return clashes.map(([earlier, clashing]) => {
+        const verb = clashing.length > 1 ? 'are' : 'is';
+        const message = `${describeScope(writer.scope)}: ${clashing.join(' and ')} ${verb} also written by ${earlier}; each secret can hold only one key`;
+        return { path: writer.path, message };
+    });
+}
+/** Claims the writer's unclaimed secrets; returns earlier writer's path -> names it also writes. */
+function claimSecrets({ path, scope, names }, claims) {
+    const clashes = new Map();
+    for (const name of names) {
+        // GitHub secret names ignore case, as scopeKey does for owners, repositories and environments.
+        const key = `${scopeKey(scope)}\n${name.toUpperCase()}`;
+        const earlier = claims.get(key);
+        if (earlier === undefined)
+            claims.set(key, path);
+        // The same path: both names of this target are one secret, reported by sameNameProblems.
+        else if (earlier !== path) {
+            clashes.set(pathText(earlier), [...(clashes.get(pathText(earlier)) ?? []), name]);
+        }
+    }
+    return clashes;
+}
 
-/** The config file is invalid; `problems` holds one actionable line per problem. */
-class ConfigError extends Error {
-    problems;
-    constructor(source, problems) {
-        const count = problems.length === 1 ? '1 problem' : `${problems.length} problems`;
-        super(`config file ${source} has ${count}:\n  ${problems.join('\n  ')}`);
-        this.name = 'ConfigError';
-        this.problems = problems;
+;// CONCATENATED MODULE: ./src/config/rules.ts
+/**
+ * The checks a schema cannot express: names by the rules of src/names.ts, duplicate users, and
+ * two targets writing the same secret. They run even on data the schema rejected, so one run
+ * reports everything; they skip whatever has the wrong shape (see loose.ts).
+ */
+
+
+
+
+function ruleProblems(data) {
+    const users = entries(isRecord(data) ? data['users'] : undefined, ['users']);
+    return [
+        ...users.flatMap(({ value, path }) => userNameProblems(value, path)),
+        ...duplicateUsers(users),
+        ...users.flatMap(({ value, path }) => entries(value['targets'], [...path, 'targets']).flatMap((t) => targetNameProblems(t))),
+        ...duplicateSecrets(users),
+    ];
+}
+function userNameProblems(user, path) {
+    return checkName(user['name'], [...path, 'name'], iamUserProblem);
+}
+/** Only strings are checked: a value of another type is the schema's to report. */
+function checkName(value, path, check) {
+    const message = typeof value === 'string' ? check(value) : undefined;
+    return message ? [{ path, message }] : [];
+}
+function repositoryProblem(value) {
+    const parsed = parseRepository(value);
+    return 'problem' in parsed ? parsed.problem : undefined;
+}
+const TARGET_NAME_CHECKS = {
+    repository: repositoryProblem,
+    environment: environmentProblem,
+    organization: ownerProblem,
+    'access-key-id': secretNameProblem,
+    'secret-access-key': secretNameProblem,
+};
+function targetNameProblems({ value, path }) {
+    const fields = Object.entries(TARGET_NAME_CHECKS).flatMap(([key, check]) => checkName(value[key], [...path, key], check));
+    const repos = value['repositories'];
+    const listed = Array.isArray(repos)
+        ? repos.flatMap((repo, i) => checkName(repo, [...path, 'repositories', i], repoNameProblem))
+        : [];
+    return [...fields, ...listed];
+}
+/** IAM user names are unique regardless of case, so "CI" and "ci" are the same user. */
+function duplicateUsers(users) {
+    const first = new Map();
+    const problems = [];
+    for (const { value, path } of users) {
+        const name = value['name'];
+        if (typeof name !== 'string')
+            continue;
+        const earlier = first.get(name.toLowerCase());
+        if (earlier) {
+            const message = `user "${name}" is already listed at ${pathText(earlier)}; list each user once, with all its targets`;
+            problems.push({ path: [...path, 'name'], message });
+        }
+        else
+            first.set(name.toLowerCase(), path);
+    }
+    return problems;
+}
+
+// EXTERNAL MODULE: ./node_modules/ajv/dist/ajv.js
+var ajv = __nccwpck_require__(2463);
+;// CONCATENATED MODULE: ./schema/config.schema.json
+const config_schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/draft-07/schema#","$id":"urn:iam-key-rotation-action:config-schema:v1","title":"IAM key rotation config","description":"The IAM users whose access keys the action rotates, and the GitHub secrets each new key is written to. Passed to the action with the `config` input.","type":"object","additionalProperties":false,"required":["users"],"properties":{"users":{"title":"IAM users","description":"Every IAM user to rotate. Each user is listed once, with all the places its key is used.","type":"array","minItems":1,"items":{"$ref":"#/definitions/user"}}},"definitions":{"user":{"title":"IAM user","description":"One IAM user and the GitHub secrets that hold its access key.","type":"object","additionalProperties":false,"required":["name","targets"],"properties":{"name":{"title":"IAM user name","description":"The IAM user whose access key is rotated (1-64 letters, digits and +=,.@_-).","type":"string","pattern":"^[A-Za-z0-9+=,.@_-]{1,64}$","patternErrorMessage":"An IAM user name has 1-64 letters, digits and +=,.@_-"},"targets":{"title":"Targets","description":"Where the user\'s new key is written: repository, environment or organization secrets. Every target gets the new key before the old one is retired.","type":"array","minItems":1,"items":{"$ref":"#/definitions/target"}}}},"target":{"title":"Target","description":"One place that holds the key: give exactly one of `repository` (repository or environment secrets) or `organization` (organization secrets).","type":"object","additionalProperties":false,"properties":{"repository":{"title":"Repository","description":"`owner/repo` whose secrets hold the key. With `environment`, the environment\'s secrets instead.","type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9-]{0,38}/(?!\\\\.\\\\.?$)[A-Za-z0-9._-]{1,100}$","patternErrorMessage":"Write the repository as owner/repo.","examples":["octo/app"]},"environment":{"title":"Environment","description":"Write the repository\'s environment secrets for this environment (Actions secrets only). Only with `repository`.","type":"string","minLength":1,"maxLength":255,"pattern":"^[^,:;\\"\'`\\\\\\\\/?*<>|\\\\u0000-\\\\u001f\\\\u007f-\\\\u009f]*$","patternErrorMessage":"An environment name cannot contain , : ; \\" \' ` \\\\ / ? * < > | or control characters."},"organization":{"title":"Organization","description":"The organization whose secrets hold the key.","type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9-]{0,38}$","patternErrorMessage":"An organization name has letters, digits and hyphens and does not start with a hyphen.","examples":["octo"]},"visibility":{"title":"Organization secret visibility","description":"Which repositories of the organization may read the secrets: `all`, `private` (private and internal repositories) or `selected` (those in `repositories`; none when `repositories` is left out). Leave it out to keep the access an existing secret already has. Only with `organization`.","type":"string","enum":["all","private","selected"]},"repositories":{"title":"Selected repositories","description":"With `visibility: selected`: the names (without owner) of the organization\'s repositories that may read the secrets. The list replaces the current selection. Only with `organization`.","type":"array","uniqueItems":true,"items":{"title":"Repository name","description":"A repository of the organization, without the owner.","type":"string","pattern":"^(?!\\\\.\\\\.?$)[A-Za-z0-9._-]{1,100}$","patternErrorMessage":"A repository name has letters, digits and . _ -"}},"kind":{"title":"Secret kind","description":"Which secrets: `actions` (default), `dependabot` or `codespaces`. Environments hold Actions secrets only.","type":"string","enum":["actions","dependabot","codespaces"],"default":"actions"},"access-key-id":{"title":"Access key id secret name","description":"Name of the secret that receives the access key id.","type":"string","pattern":"^(?![Gg][Ii][Tt][Hh][Uu][Bb]_)[A-Za-z_][A-Za-z0-9_]*$","patternErrorMessage":"A secret name has letters, digits and underscores, does not start with a digit, and does not start with GITHUB_.","default":"AWS_ACCESS_KEY_ID"},"secret-access-key":{"title":"Secret access key secret name","description":"Name of the secret that receives the secret access key.","type":"string","pattern":"^(?![Gg][Ii][Tt][Hh][Uu][Bb]_)[A-Za-z_][A-Za-z0-9_]*$","patternErrorMessage":"A secret name has letters, digits and underscores, does not start with a digit, and does not start with GITHUB_.","default":"AWS_SECRET_ACCESS_KEY"}},"oneOf":[{"required":["repository"]},{"required":["organization"]}],"dependencies":{"environment":["repository"],"visibility":["organization"],"repositories":["organization"]},"allOf":[{"if":{"required":["repository","environment","kind"]},"then":{"properties":{"kind":{"const":"actions","errorMessage":"Environments only hold Actions secrets: remove `kind` or `environment`."}}}},{"if":{"required":["organization","repositories"]},"then":{"required":["visibility"],"errorMessage":"`repositories` needs `visibility: selected`.","properties":{"visibility":{"const":"selected","errorMessage":"`repositories` needs `visibility: selected`."}}}}]}}}');
+;// CONCATENATED MODULE: ./src/config/did-you-mean.ts
+/** Typo guessing for unknown keys: "did you mean …?" saves a trip to the docs. */
+/** The known key a typo most likely meant: same letters, or a couple of edits away. */
+function closest(key, known) {
+    const bare = (text) => text.toLowerCase().replace(/[^a-z0-9]/g, '');
+    const same = known.find((candidate) => bare(candidate) === bare(key));
+    if (same)
+        return same;
+    const scored = known.map((candidate) => ({ candidate, distance: editDistance(key, candidate) }));
+    const best = scored.sort((a, b) => a.distance - b.distance)[0];
+    // Short keys are a couple of edits from anything: "id" is not a typo of "kind".
+    const limit = key.length > 4 ? 2 : 1;
+    return best && best.distance <= limit ? best.candidate : undefined;
+}
+/** Levenshtein distance, one row at a time. */
+function editDistance(a, b) {
+    let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+        const current = [i];
+        for (let j = 1; j <= b.length; j++) {
+            const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
+            current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution);
+        }
+        previous = current;
+    }
+    return previous[b.length] ?? 0;
+}
+
+;// CONCATENATED MODULE: ./src/config/schema-messages.ts
+
+/** Messages about a value itself (as opposed to the keys of a mapping). */
+function valueMessage(error, path) {
+    const params = error.params;
+    switch (error.keyword) {
+        case 'type':
+            return typeMessage(String(params['type']), error.data, path.length === 0);
+        case 'enum':
+            return `must be one of ${error.schema.join(', ')}, not ${show(error.data)}`;
+        case 'const':
+            return `must be ${show(error.schema)}`;
+        case 'minItems':
+            return `must list at least one ${ITEM_NOUN[String(path.at(-1))] ?? 'item'}`;
+        case 'uniqueItems':
+            return `lists ${show(error.data[Number(params['i'])])} twice`;
+        case 'oneOf':
+            return oneOfMessage(error);
+        default:
+            return error.message ?? 'is invalid';
     }
 }
-/** Parses and validates a config file; throws ConfigError listing every problem in it. */
-function parseConfig(text, source) {
-    const lineCounter = new dist/* LineCounter */.HN();
-    const doc = (0,dist/* parseDocument */.Tp)(text, { prettyErrors: true, lineCounter });
-    if (doc.errors.length > 0) {
-        throw new ConfigError(source, doc.errors.map((error) => syntaxProblem(error, source)));
-    }
-    const data = documentData(doc, source);
-    const problems = [...schemaProblems(data), ...ruleProblems(data)];
-    if (problems.length > 0) {
-        throw new ConfigError(source, formatProblems(problems, doc, lineCounter, source));
-    }
-    return data.users.map(toUserSpec);
+/** An unknown key, with the known key it most likely meant. */
+function unknownKey(key, parentSchema) {
+    const known = Object.keys(parentSchema['properties'] ?? {});
+    const guess = closest(key, known);
+    return guess ? `unknown key "${key}" (did you mean "${guess}"?)` : `unknown key "${key}"`;
 }
-/** "config.yml:3:5: message": the pretty suffix yaml adds repeats the position over lines. */
-function syntaxProblem(error, source) {
-    const message = error.message.replace(/ at line \d+, column \d+[\s\S]*$/, '');
-    const pos = error.linePos?.[0];
-    return pos ? `${source}:${pos.line}:${pos.col}: ${message}` : `${source}: ${message}`;
+const ITEM_NOUN = { users: 'user', targets: 'target' };
+const TYPE_NOUN = {
+    object: 'a mapping (key: value)',
+    array: 'a list',
+    string: 'a string',
+    number: 'a number',
+    integer: 'a number',
+    boolean: 'true or false',
+    null: 'empty',
+};
+function typeMessage(expected, data, isRoot) {
+    const actual = data === null ? 'null' : Array.isArray(data) ? 'array' : typeof data;
+    const got = data === null ? 'but is empty' : `not ${TYPE_NOUN[actual] ?? actual}`;
+    if (isRoot)
+        return `the file must be a mapping with a "users" list, ${got}`;
+    // YAML reads 2024, 1.10 or true as numbers and booleans; quoting keeps them strings.
+    const hint = expected === 'string' && data !== null && typeof data !== 'object' ? ' (quote it)' : '';
+    return `must be ${TYPE_NOUN[expected] ?? expected}, ${got}${hint}`;
 }
-function documentData(doc, source) {
-    try {
-        return doc.toJS();
-    }
-    catch (error) {
-        // e.g. alias expansion past yaml's limit ("billion laughs"): not a shape problem.
-        throw new ConfigError(source, [`${source}: ${error.message}`]);
-    }
+/** "none of the branches" and "several branches" need different advice. */
+function oneOfMessage(error) {
+    const keys = error.schema.map((branch) => `"${String(branch['required'][0])}"`);
+    const passing = error.params['passingSchemas'];
+    if (passing === null)
+        return `needs one of ${keys.join(' or ')}`;
+    return `has both ${keys.join(' and ')}: give each its own target`;
 }
-// ---------------------------------------------------------------------------------------------
-// Schema problems: ajv's errors, turned into one readable line per real problem.
+function show(value) {
+    return JSON.stringify(value) ?? String(value);
+}
+
+;// CONCATENATED MODULE: ./src/config/schema-problems.ts
+/**
+ * The JSON Schema's verdict as problems: ajv's errors, with the noise dropped, turned into one
+ * readable problem per real problem. The wording itself is in schema-messages.ts.
+ */
+
+
+
 let validator;
 function validate(data) {
     // The schema's message keywords are editor hints (VS Code, yaml-language-server); ajv only
@@ -77096,6 +77405,7 @@ function isDominated(error, all) {
     }
     return false;
 }
+/** Errors about a mapping's keys point at the key; the rest at the value. */
 function schemaProblem(error) {
     const path = pointerToPath(error.instancePath);
     const custom = error.parentSchema?.['errorMessage'];
@@ -77118,82 +77428,6 @@ function schemaProblem(error) {
             return { path, message: valueMessage(error, path) };
     }
 }
-/** Messages about a value itself (as opposed to the keys of a mapping). */
-function valueMessage(error, path) {
-    const params = error.params;
-    switch (error.keyword) {
-        case 'type':
-            return typeMessage(String(params['type']), error.data, path.length === 0);
-        case 'enum':
-            return `must be one of ${error.schema.join(', ')}, not ${show(error.data)}`;
-        case 'const':
-            return `must be ${show(error.schema)}`;
-        case 'minItems':
-            return `must list at least one ${ITEM_NOUN[String(path.at(-1))] ?? 'item'}`;
-        case 'uniqueItems':
-            return `lists ${show(error.data[Number(params['i'])])} twice`;
-        case 'oneOf':
-            return oneOfMessage(error);
-        default:
-            return error.message ?? 'is invalid';
-    }
-}
-const ITEM_NOUN = { users: 'user', targets: 'target' };
-const TYPE_NOUN = {
-    object: 'a mapping (key: value)',
-    array: 'a list',
-    string: 'a string',
-    number: 'a number',
-    integer: 'a number',
-    boolean: 'true or false',
-    null: 'empty',
-};
-function typeMessage(expected, data, isRoot) {
-    const actual = data === null ? 'null' : Array.isArray(data) ? 'array' : typeof data;
-    const got = data === null ? 'but is empty' : `not ${TYPE_NOUN[actual] ?? actual}`;
-    if (isRoot)
-        return `the file must be a mapping with a "users" list, ${got}`;
-    // YAML reads 2024, 1.10 or true as numbers and booleans; quoting keeps them strings.
-    const hint = expected === 'string' && data !== null && typeof data !== 'object' ? ' (quote it)' : '';
-    return `must be ${TYPE_NOUN[expected] ?? expected}, ${got}${hint}`;
-}
-/** "none of the branches" and "several branches" need different advice. */
-function oneOfMessage(error) {
-    const keys = error.schema.map((branch) => `"${String(branch['required'][0])}"`);
-    const passing = error.params['passingSchemas'];
-    if (passing === null)
-        return `needs one of ${keys.join(' or ')}`;
-    return `has both ${keys.join(' and ')}: give each its own target`;
-}
-function unknownKey(key, parentSchema) {
-    const known = Object.keys(parentSchema['properties'] ?? {});
-    const guess = closest(key, known);
-    return guess ? `unknown key "${key}" (did you mean "${guess}"?)` : `unknown key "${key}"`;
-}
-/** The known key a typo most likely meant: same letters, or a couple of edits away. */
-function closest(key, known) {
-    const bare = (text) => text.toLowerCase().replace(/[^a-z0-9]/g, '');
-    const same = known.find((candidate) => bare(candidate) === bare(key));
-    if (same)
-        return same;
-    const scored = known.map((candidate) => ({ candidate, distance: editDistance(key, candidate) }));
-    const best = scored.sort((a, b) => a.distance - b.distance)[0];
-    // Short keys are a couple of edits from anything: "id" is not a typo of "kind".
-    const limit = key.length > 4 ? 2 : 1;
-    return best && best.distance <= limit ? best.candidate : undefined;
-}
-function editDistance(a, b) {
-    let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-    for (let i = 1; i <= a.length; i++) {
-        const current = [i];
-        for (let j = 1; j <= b.length; j++) {
-            const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
-            current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution);
-        }
-        previous = current;
-    }
-    return previous[b.length] ?? 0;
-}
 /** "/users/0/targets/1" -> ['users', 0, 'targets', 1] (RFC 6901 escapes undone). */
 function pointerToPath(pointer) {
     if (pointer === '')
@@ -77204,183 +77438,12 @@ function pointerToPath(pointer) {
         .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'))
         .map((part) => (/^(0|[1-9]\d*)$/.test(part) ? Number(part) : part));
 }
-function show(value) {
-    return JSON.stringify(value) ?? String(value);
-}
-// ---------------------------------------------------------------------------------------------
-// Rule problems: what the schema cannot say. Written defensively: they run on data the schema
-// may have rejected, so one run reports everything, and skip whatever has the wrong shape.
-function ruleProblems(data) {
-    const users = entries(isRecord(data) ? data['users'] : undefined, ['users']);
-    return [
-        ...users.flatMap(({ value, path }) => userNameProblems(value, path)),
-        ...duplicateUsers(users),
-        ...users.flatMap(({ value, path }) => entries(value['targets'], [...path, 'targets']).flatMap((t) => targetNameProblems(t))),
-        ...duplicateSecrets(users),
-    ];
-}
-/** The mappings in a list, with their paths; anything else is the schema's to report. */
-function entries(list, path) {
-    if (!Array.isArray(list))
-        return [];
-    return list.flatMap((value, index) => isRecord(value) ? [{ value, path: [...path, index] }] : []);
-}
-function isRecord(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-function userNameProblems(user, path) {
-    return checkName(user['name'], [...path, 'name'], iamUserProblem);
-}
-function checkName(value, path, check) {
-    const message = typeof value === 'string' ? check(value) : undefined;
-    return message ? [{ path, message }] : [];
-}
-function repositoryProblem(value) {
-    const parsed = parseRepository(value);
-    return 'problem' in parsed ? parsed.problem : undefined;
-}
-const TARGET_NAME_CHECKS = {
-    repository: repositoryProblem,
-    environment: environmentProblem,
-    organization: ownerProblem,
-    'access-key-id': secretNameProblem,
-    'secret-access-key': secretNameProblem,
-};
-function targetNameProblems({ value, path }) {
-    const fields = Object.entries(TARGET_NAME_CHECKS).flatMap(([key, check]) => checkName(value[key], [...path, key], check));
-    const repos = value['repositories'];
-    const listed = Array.isArray(repos)
-        ? repos.flatMap((repo, i) => checkName(repo, [...path, 'repositories', i], repoNameProblem))
-        : [];
-    return [...fields, ...listed];
-}
-/** IAM user names are unique regardless of case, so "CI" and "ci" are the same user. */
-function duplicateUsers(users) {
-    const first = new Map();
-    const problems = [];
-    for (const { value, path } of users) {
-        const name = value['name'];
-        if (typeof name !== 'string')
-            continue;
-        const earlier = first.get(name.toLowerCase());
-        if (earlier) {
-            const message = `user "${name}" is already listed at ${pathText(earlier)}; list each user once, with all its targets`;
-            problems.push({ path: [...path, 'name'], message });
-        }
-        else
-            first.set(name.toLowerCase(), path);
-    }
-    return problems;
-}
-/** One secret holds one key: a second writer would overwrite the first writer's key. */
-function duplicateSecrets(users) {
-    const writers = new Map();
-    const problems = [];
-    for (const user of users) {
-        for (const target of entries(user.value['targets'], [...user.path, 'targets'])) {
-            problems.push(...targetClashes(target, writers));
-        }
-    }
-    return problems;
-}
-function targetClashes({ value, path }, writers) {
-    const scope = scopeOf(value);
-    if (!scope)
-        return [];
-    const names = secretNames(value);
-    const problems = [];
-    if (names[0].toUpperCase() === names[1].toUpperCase()) {
-        problems.push({
-            path,
-            message: `"access-key-id" and "secret-access-key" are both "${names[0]}"`,
-        });
-    }
-    const clashes = new Map(); // earlier writer's path -> names it also writes
-    for (const name of names) {
-        // GitHub secret names ignore case, as scopeKey does for owners, repositories and environments.
-        const key = `${scopeKey(scope)}\n${name.toUpperCase()}`;
-        const earlier = writers.get(key);
-        if (earlier === undefined)
-            writers.set(key, path);
-        else if (earlier !== path) {
-            clashes.set(pathText(earlier), [...(clashes.get(pathText(earlier)) ?? []), name]);
-        }
-    }
-    for (const [earlier, clashing] of clashes) {
-        const verb = clashing.length > 1 ? 'are' : 'is';
-        const message = `${describeScope(scope)}: ${clashing.join(' and ')} ${verb} also written by ${earlier}; each secret can hold only one key`;
-        problems.push({ path, message });
-    }
-    return problems;
-}
-function secretNames(target) {
-    const id = target['access-key-id'];
-    const secret = target['secret-access-key'];
-    return [
-        typeof id === 'string' ? id : DEFAULT_ACCESS_KEY_ID_NAME,
-        typeof secret === 'string' ? secret : DEFAULT_SECRET_ACCESS_KEY_NAME,
-    ];
-}
-/** The target's scope, or undefined when the target is too broken to have one. */
-function scopeOf(target) {
-    const { kind = 'actions' } = target;
-    if (kind !== 'actions' && kind !== 'dependabot' && kind !== 'codespaces')
-        return undefined;
-    return target['organization'] === undefined
-        ? repositoryScopeOf(target, kind)
-        : organizationScopeOf(target, kind);
-}
-function organizationScopeOf(target, kind) {
-    const { organization, repository } = target;
-    return typeof organization === 'string' && repository === undefined
-        ? { type: 'organization', org: organization, kind }
-        : undefined;
-}
-function repositoryScopeOf(target, kind) {
-    const { repository, environment } = target;
-    const parsed = typeof repository === 'string' ? parseRepository(repository) : undefined;
-    if (!parsed || 'problem' in parsed)
-        return undefined;
-    if (environment === undefined)
-        return { type: 'repository', ...parsed, kind };
-    return typeof environment === 'string' && kind === 'actions'
-        ? { type: 'environment', ...parsed, environment }
-        : undefined;
-}
-// ---------------------------------------------------------------------------------------------
-// Output: problems as lines, and a valid file as UserSpec[].
-function formatProblems(problems, doc, lineCounter, source) {
-    const located = problems.map((problem) => ({ problem, line: lineOf(problem, doc, lineCounter) }));
-    // Stable sort: in file order, problems on one line in the order they were found.
-    located.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
-    return located.map(({ problem, line }) => {
-        const where = line === undefined ? source : `${source}:${line}`;
-        const path = pathText(problem.path);
-        return path ? `${where}: ${path}: ${problem.message}` : `${where}: ${problem.message}`;
-    });
-}
-/** The line of the node at the path, or of its nearest ancestor the document has. */
-function lineOf(problem, doc, lineCounter) {
-    for (let depth = problem.path.length; depth >= 0; depth--) {
-        const node = doc.getIn(problem.path.slice(0, depth), true);
-        const keyNode = depth === problem.path.length ? keyNodeOf(node, problem.key) : undefined;
-        const offset = (keyNode ?? node)?.range?.[0];
-        if (offset !== undefined)
-            return lineCounter.linePos(offset).line;
-    }
-    return undefined;
-}
-function keyNodeOf(node, key) {
-    if (key === undefined || !(0,dist/* isMap */.jh)(node))
-        return undefined;
-    const pair = node.items.find((item) => (0,dist/* isScalar */.jn)(item.key) && String(item.key.value) === key);
-    return (0,dist/* isScalar */.jn)(pair?.key) ? pair.key : undefined;
-}
-/** ['users', 0, 'targets', 2] -> "users[0].targets[2]" */
-function pathText(path) {
-    return path
-        .map((part, i) => (typeof part === 'number' ? `[${part}]` : i === 0 ? part : `.${part}`))
-        .join('');
+
+;// CONCATENATED MODULE: ./src/config/users.ts
+
+/** Only for validated data: the casts rely on the schema having checked the shape. */
+function toUserSpecs(data) {
+    return data.users.map(toUserSpec);
 }
 function toUserSpec(user) {
     return { name: user.name, targets: user.targets.map(toTarget) };
@@ -77404,6 +77467,24 @@ function orgAccessOf(raw) {
     if (raw.visibility !== 'selected')
         return { visibility: raw.visibility };
     return { visibility: 'selected', repositories: [...(raw.repositories ?? [])] };
+}
+
+;// CONCATENATED MODULE: ./src/config/index.ts
+
+
+
+
+
+
+
+/** Parses and validates a config file; throws ConfigError listing every problem in it. */
+function parseConfig(text, source) {
+    const { doc, lineCounter, data } = parseFile(text, source);
+    const problems = [...schemaProblems(data), ...ruleProblems(data)];
+    if (problems.length > 0) {
+        throw new ConfigError(source, formatProblems(problems, doc, lineCounter, source));
+    }
+    return toUserSpecs(data);
 }
 
 ;// CONCATENATED MODULE: ./src/inputs.ts
@@ -80432,9 +80513,9 @@ exports.composeCollection = composeCollection;
 
 
 
-var Document = __nccwpck_require__(5402);
+var Document = __nccwpck_require__(3021);
 var composeNode = __nccwpck_require__(5937);
-var resolveEnd = __nccwpck_require__(5407);
+var resolveEnd = __nccwpck_require__(7788);
 var resolveProps = __nccwpck_require__(4631);
 
 function composeDoc(options, directives, { offset, start, value, end }, onError) {
@@ -80488,7 +80569,7 @@ var Alias = __nccwpck_require__(4065);
 var identity = __nccwpck_require__(1127);
 var composeCollection = __nccwpck_require__(7349);
 var composeScalar = __nccwpck_require__(5413);
-var resolveEnd = __nccwpck_require__(5407);
+var resolveEnd = __nccwpck_require__(7788);
 var utilEmptyScalarPosition = __nccwpck_require__(2599);
 
 const CN = { composeNode, composeEmptyNode };
@@ -80700,11 +80781,11 @@ exports.composeScalar = composeScalar;
 
 var node_process = __nccwpck_require__(932);
 var directives = __nccwpck_require__(1342);
-var Document = __nccwpck_require__(5402);
+var Document = __nccwpck_require__(3021);
 var errors = __nccwpck_require__(1464);
 var identity = __nccwpck_require__(1127);
 var composeDoc = __nccwpck_require__(3683);
-var resolveEnd = __nccwpck_require__(5407);
+var resolveEnd = __nccwpck_require__(7788);
 
 function getErrorPos(src) {
     if (typeof src === 'number')
@@ -81313,7 +81394,7 @@ exports.resolveBlockSeq = resolveBlockSeq;
 
 /***/ }),
 
-/***/ 5407:
+/***/ 7788:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -81368,7 +81449,7 @@ var identity = __nccwpck_require__(1127);
 var Pair = __nccwpck_require__(7165);
 var YAMLMap = __nccwpck_require__(4454);
 var YAMLSeq = __nccwpck_require__(2223);
-var resolveEnd = __nccwpck_require__(5407);
+var resolveEnd = __nccwpck_require__(7788);
 var resolveProps = __nccwpck_require__(4631);
 var utilContainsNewline = __nccwpck_require__(9499);
 var utilMapIncludes = __nccwpck_require__(1187);
@@ -81581,7 +81662,7 @@ exports.resolveFlowCollection = resolveFlowCollection;
 
 
 var Scalar = __nccwpck_require__(3301);
-var resolveEnd = __nccwpck_require__(5407);
+var resolveEnd = __nccwpck_require__(7788);
 
 function resolveFlowScalar(scalar, strict, onError) {
     const { offset, type, source, end } = scalar;
@@ -82089,7 +82170,7 @@ exports.mapIncludes = mapIncludes;
 
 /***/ }),
 
-/***/ 5402:
+/***/ 3021:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -82100,7 +82181,7 @@ var identity = __nccwpck_require__(1127);
 var Pair = __nccwpck_require__(7165);
 var toJS = __nccwpck_require__(6424);
 var Schema = __nccwpck_require__(5840);
-var stringifyDocument = __nccwpck_require__(9210);
+var stringifyDocument = __nccwpck_require__(6829);
 var anchors = __nccwpck_require__(1596);
 var applyReviver = __nccwpck_require__(3661);
 var createNode = __nccwpck_require__(2404);
@@ -82938,7 +83019,7 @@ var __webpack_unused_export__;
 
 
 var composer = __nccwpck_require__(9984);
-var Document = __nccwpck_require__(5402);
+var Document = __nccwpck_require__(3021);
 var Schema = __nccwpck_require__(5840);
 var errors = __nccwpck_require__(1464);
 var Alias = __nccwpck_require__(4065);
@@ -86172,7 +86253,7 @@ exports.Parser = Parser;
 
 
 var composer = __nccwpck_require__(9984);
-var Document = __nccwpck_require__(5402);
+var Document = __nccwpck_require__(3021);
 var errors = __nccwpck_require__(1464);
 var log = __nccwpck_require__(7249);
 var identity = __nccwpck_require__(1127);
@@ -88022,7 +88103,7 @@ exports.stringifyComment = stringifyComment;
 
 /***/ }),
 
-/***/ 9210:
+/***/ 6829:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 

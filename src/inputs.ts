@@ -1,5 +1,5 @@
 /** Every action input is read and validated here, before any call that changes state. */
-import { ConfigError, parseConfig } from './config.js';
+import { ConfigError, parseConfig } from './config/index.js';
 import {
   DEFAULT_ACCESS_KEY_ID_NAME,
   DEFAULT_SECRET_ACCESS_KEY_NAME,
