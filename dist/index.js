@@ -71217,6 +71217,18 @@ function asCredentials(key) {
 ;// CONCATENATED MODULE: ./src/aws/iam-gateway.ts
 /** The few IAM operations rotation needs, as a small interface over the AWS SDK. */
 
+async function listAll(client, user) {
+    const keys = [];
+    for await (const page of (0,dist_cjs/* paginateListAccessKeys */.YQh)({ client }, { UserName: user })) {
+        for (const meta of page.AccessKeyMetadata ?? []) {
+            if (!meta.AccessKeyId || !meta.CreateDate)
+                continue;
+            const status = meta.Status === 'Active' ? 'Active' : 'Inactive';
+            keys.push({ id: meta.AccessKeyId, status, createdAt: meta.CreateDate });
+        }
+    }
+    return keys;
+}
 /**
  * `mask` is called with the new secret before createKey returns, so no later
  * step can print it unmasked.
@@ -71224,16 +71236,16 @@ function asCredentials(key) {
 function createIamGateway(client, mask) {
     return {
         async listKeys(user) {
-            const keys = [];
-            for await (const page of (0,dist_cjs/* paginateListAccessKeys */.YQh)({ client: client() }, { UserName: user })) {
-                for (const meta of page.AccessKeyMetadata ?? []) {
-                    if (!meta.AccessKeyId || !meta.CreateDate)
-                        continue;
-                    const status = meta.Status === 'Active' ? 'Active' : 'Inactive';
-                    keys.push({ id: meta.AccessKeyId, status, createdAt: meta.CreateDate });
-                }
+            try {
+                return await listAll(client(), user);
             }
-            return keys;
+            catch (error) {
+                // The first call for a user: a missing user is a typo, not a race.
+                if (error instanceof Error && error.name.startsWith('NoSuchEntity')) {
+                    throw new Error(`IAM user ${user} does not exist (${error.message}); check its name`);
+                }
+                throw error;
+            }
         },
         async lastUsed(keyId) {
             const out = await client().send(new dist_cjs/* GetAccessKeyLastUsedCommand */.qRl({ AccessKeyId: keyId }));
@@ -76771,8 +76783,9 @@ function settingsUrl(scope, serverUrl) {
 }
 /** The token permission a scope needs, named as GitHub's token settings name it. */
 function requiredPermission(scope) {
-    if (scope.type === 'environment')
-        return 'repository permission "Environments: Read and write"';
+    if (scope.type === 'environment') {
+        return 'repository permissions "Environments: Read and write" and "Secrets: Read and write"';
+    }
     const level = scope.type === 'organization' ? 'organization' : 'repository';
     const name = {
         actions: 'Secrets',
@@ -78186,7 +78199,9 @@ async function distribute(user, plan, key, deps, policy, journal) {
 function partialMessage(journal, key) {
     const lagging = journal.targets.filter((t) => t.state !== 'written').map((t) => t.target);
     return (`only some targets hold the new key ${key.id}; both keys stay active and nothing was retired. ` +
-        `Not updated: ${lagging.join('; ')}. Fix the cause shown for each target and run again.`);
+        `Not updated: ${lagging.join('; ')}. Every target still works. A secret cannot be read ` +
+        `back, so to converge fix the cause shown for each target, delete ${key.id} (its targets ` +
+        'fail until the next run) and run again with max-age-days: 0.');
 }
 /** Secret key first, key id last: after a crash the id can be read back from IAM, the secret never. */
 async function writeTarget(target, key, io, oldKeyId) {

@@ -172,7 +172,9 @@ function partialMessage(journal: Journal, key: NewKey): string {
   const lagging = journal.targets.filter((t) => t.state !== 'written').map((t) => t.target);
   return (
     `only some targets hold the new key ${key.id}; both keys stay active and nothing was retired. ` +
-    `Not updated: ${lagging.join('; ')}. Fix the cause shown for each target and run again.`
+    `Not updated: ${lagging.join('; ')}. Every target still works. A secret cannot be read ` +
+    `back, so to converge fix the cause shown for each target, delete ${key.id} (its targets ` +
+    'fail until the next run) and run again with max-age-days: 0.'
   );
 }
 

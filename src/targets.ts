@@ -63,7 +63,9 @@ export function settingsUrl(scope: SecretScope, serverUrl: string): string {
 
 /** The token permission a scope needs, named as GitHub's token settings name it. */
 export function requiredPermission(scope: SecretScope): string {
-  if (scope.type === 'environment') return 'repository permission "Environments: Read and write"';
+  if (scope.type === 'environment') {
+    return 'repository permissions "Environments: Read and write" and "Secrets: Read and write"';
+  }
   const level = scope.type === 'organization' ? 'organization' : 'repository';
   const name = {
     actions: 'Secrets',

@@ -17,6 +17,18 @@ export interface IamGateway {
   deleteKey(user: string, keyId: string): Promise<void>;
 }
 
+async function listAll(client: IAMClient, user: string): Promise<KeyFact[]> {
+  const keys: KeyFact[] = [];
+  for await (const page of paginateListAccessKeys({ client }, { UserName: user })) {
+    for (const meta of page.AccessKeyMetadata ?? []) {
+      if (!meta.AccessKeyId || !meta.CreateDate) continue;
+      const status: KeyStatus = meta.Status === 'Active' ? 'Active' : 'Inactive';
+      keys.push({ id: meta.AccessKeyId, status, createdAt: meta.CreateDate });
+    }
+  }
+  return keys;
+}
+
 /** Gives the IAM client the gateway sends through; replaced after self-rotation. */
 export type IamClientSource = () => IAMClient;
 
@@ -30,15 +42,15 @@ export function createIamGateway(
 ): IamGateway {
   return {
     async listKeys(user) {
-      const keys: KeyFact[] = [];
-      for await (const page of paginateListAccessKeys({ client: client() }, { UserName: user })) {
-        for (const meta of page.AccessKeyMetadata ?? []) {
-          if (!meta.AccessKeyId || !meta.CreateDate) continue;
-          const status: KeyStatus = meta.Status === 'Active' ? 'Active' : 'Inactive';
-          keys.push({ id: meta.AccessKeyId, status, createdAt: meta.CreateDate });
+      try {
+        return await listAll(client(), user);
+      } catch (error) {
+        // The first call for a user: a missing user is a typo, not a race.
+        if (error instanceof Error && error.name.startsWith('NoSuchEntity')) {
+          throw new Error(`IAM user ${user} does not exist (${error.message}); check its name`);
         }
+        throw error;
       }
-      return keys;
     },
     async lastUsed(keyId) {
       const out = await client().send(new GetAccessKeyLastUsedCommand({ AccessKeyId: keyId }));

@@ -80,6 +80,8 @@ describe('targets', () => {
     expect(requiredPermission(org)).toBe(
       'organization permission "Dependabot secrets: Read and write"',
     );
-    expect(requiredPermission(env)).toBe('repository permission "Environments: Read and write"');
+    expect(requiredPermission(env)).toBe(
+      'repository permissions "Environments: Read and write" and "Secrets: Read and write"',
+    );
   });
 });

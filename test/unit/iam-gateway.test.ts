@@ -92,6 +92,24 @@ describe('IAM gateway', () => {
     });
   });
 
+  it('names a user that does not exist', async () => {
+    iamMock
+      .on(ListAccessKeysCommand)
+      .rejects(
+        Object.assign(new Error('The user with name u cannot be found.'), {
+          name: 'NoSuchEntityException',
+        }),
+      );
+    await expect(
+      createIamGateway(
+        () => client,
+        () => undefined,
+      ).listKeys('u'),
+    ).rejects.toThrow(
+      'IAM user u does not exist (The user with name u cannot be found.); check its name',
+    );
+  });
+
   it('passes IAM errors through for the caller to report', async () => {
     iamMock
       .on(ListAccessKeysCommand)
