@@ -93,13 +93,11 @@ describe('IAM gateway', () => {
   });
 
   it('names a user that does not exist', async () => {
-    iamMock
-      .on(ListAccessKeysCommand)
-      .rejects(
-        Object.assign(new Error('The user with name u cannot be found.'), {
-          name: 'NoSuchEntityException',
-        }),
-      );
+    iamMock.on(ListAccessKeysCommand).rejects(
+      Object.assign(new Error('The user with name u cannot be found.'), {
+        name: 'NoSuchEntityException',
+      }),
+    );
     await expect(
       createIamGateway(
         () => client,
