@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { InputError, readSettings, type InputContext } from '../../src/inputs.js';
+import { DEFAULT_POLICY } from './support/fixtures.js';
 
 const context: InputContext = {
   workflowRepository: 'octo/app',
@@ -33,14 +34,7 @@ describe('readSettings', () => {
       githubToken: 't',
       dryRun: false,
       concurrency: 4,
-      policy: {
-        maxAgeDays: 90,
-        retireOldKey: 'deactivate',
-        deleteInactiveAfterDays: 7,
-        twoActiveKeys: 'fail',
-        verifyNewKey: true,
-        verifyTimeoutSeconds: 60,
-      },
+      policy: DEFAULT_POLICY,
       users: [
         {
           name: 'ci-deploy',
