@@ -71318,7 +71318,9 @@ async function tryOnce(client, user) {
     try {
         const identity = await client.send(new client_sts_dist_cjs/* GetCallerIdentityCommand */.zI({}));
         const name = userNameFromArn(identity.Arn);
-        return name === user ? '' : `it authenticated as ${identity.Arn ?? 'an unknown identity'}`;
+        // IAM user names are case-insensitive.
+        const same = name?.toLowerCase() === user.toLowerCase();
+        return same ? '' : `it authenticated as ${identity.Arn ?? 'an unknown identity'}`;
     }
     catch (error) {
         return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
@@ -77932,7 +77934,8 @@ function mixedReason(holdings, newest, older) {
         .join('; ');
     return (`an interrupted rotation left ${newest.id} in ${holders((h) => h !== 'old')} and ` +
         `${older.id} in ${holders((h) => h === 'old')}. A secret cannot be read back, so both keys ` +
-        `stay active and every target still works. To converge, delete ${newest.id} (its targets fail ` +
+        `stay active and every target works (half-written pairs were completed). To converge, ` +
+        `delete ${newest.id} (its targets fail ` +
         'until the next run) and run again with max-age-days: 0.');
 }
 
@@ -78028,13 +78031,18 @@ async function recoverInterrupted(user, keys, deps, options, journal) {
     const stamps = await readStamps(user.targets, deps);
     const recovery = assessRecovery(pair[0], pair[1], stamps, deps.now());
     deps.log(`${user.name}: ${recovery.reason}`);
-    if (recovery.kind === 'stuck')
-        return stuck(recovery, journal);
-    if (!options.dryRun) {
-        const failed = await applyRecovery(user.name, recovery, deps, options, journal);
+    // A half-written pair holds the newest secret with an old id: broken until completed, and
+    // completing it is safe whatever happens next (the newest key stays active).
+    const foreign = recovery.holdings.some((h) => h.holding === 'foreign');
+    if (!options.dryRun && !foreign) {
+        const failed = await completePairs(user.name, recovery, deps);
         if (failed)
             return { kind: 'done', finish: failed };
     }
+    if (recovery.kind === 'stuck')
+        return stuck(recovery, journal);
+    if (!options.dryRun)
+        await applyRecovery(user.name, recovery, deps, options, journal);
     const after = keysAfter(keys, recovery, options.policy.retireOldKey, deps.now());
     return {
         kind: 'continue',
@@ -78049,13 +78057,14 @@ async function recoverInterrupted(user, keys, deps, options, journal) {
 function mayBeInterrupted(newest, deps, options) {
     if (options.dryRun && !deps.secrets)
         return false;
-    return ageInDays(newest.createdAt, deps.now()) < options.policy.maxAgeDays;
+    // With max-age-days 0 every key is stale; a key from today may still be a crash's leftover.
+    return ageInDays(newest.createdAt, deps.now()) < Math.max(options.policy.maxAgeDays, 1);
 }
 function stuck(recovery, journal) {
     journal.targets = recovery.holdings.map(({ target, holding }) => targetResult(target, holding === 'old' ? 'failed' : 'written', holding === 'old' ? recovery.older.id : recovery.newest.id));
     return { kind: 'done', finish: { outcome: 'failed', message: recovery.reason } };
 }
-async function applyRecovery(user, recovery, deps, options, journal) {
+async function completePairs(user, recovery, deps) {
     const store = requireStore(deps);
     for (const target of recovery.completePairs) {
         try {
@@ -78063,12 +78072,13 @@ async function applyRecovery(user, recovery, deps, options, journal) {
             deps.log(`${user}: completed the pair in ${target.accessKeyIdName} with ${recovery.newest.id}`);
         }
         catch (error) {
-            return {
-                outcome: 'failed',
-                message: `${recovery.reason}; completing a pair failed: ${errorMessage(error)}`,
-            };
+            const message = `${recovery.reason}; completing a pair failed: ${errorMessage(error)}`;
+            return { outcome: 'failed', message };
         }
     }
+    return undefined;
+}
+async function applyRecovery(user, recovery, deps, options, journal) {
     if (recovery.kind === 'finish') {
         await retireKeys(user, [recovery.older], options.policy.retireOldKey, deps, journal);
     }
@@ -78076,10 +78086,10 @@ async function applyRecovery(user, recovery, deps, options, journal) {
         // Deactivate, not delete: reversible if someone outside the targets uses the key after all.
         await retireKeys(user, [recovery.newest], 'deactivate', deps, journal);
     }
-    return undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/rotate.ts
+
 
 
 
@@ -78162,7 +78172,9 @@ async function execute(user, plan, deps, policy, journal) {
     const unverified = await verify(user.name, key, deps, policy, journal);
     if (unverified)
         return unverified;
-    deps.onVerified?.(user.name, key);
+    // Switching to a key that was not verified could sign the retirement with an unpropagated key.
+    if (policy.verifyNewKey)
+        deps.onVerified?.(user.name, key);
     return await distribute(user, plan, key, deps, policy, journal);
 }
 /** A key that never authenticates is deleted again: nothing else has changed yet. */
@@ -78197,11 +78209,26 @@ async function distribute(user, plan, key, deps, policy, journal) {
     return { outcome: 'failed', message: partialMessage(journal, key) };
 }
 function partialMessage(journal, key) {
-    const lagging = journal.targets.filter((t) => t.state !== 'written').map((t) => t.target);
-    return (`only some targets hold the new key ${key.id}; both keys stay active and nothing was retired. ` +
-        `Not updated: ${lagging.join('; ')}. Every target still works. A secret cannot be read ` +
-        `back, so to converge fix the cause shown for each target, delete ${key.id} (its targets ` +
-        'fail until the next run) and run again with max-age-days: 0.');
+    const names = (state) => journal.targets
+        .filter((t) => t.state === state)
+        .map((t) => t.target)
+        .join('; ');
+    const failed = names('failed');
+    const partial = names('partial');
+    return [
+        `only some targets hold the new key ${key.id}; both keys stay active and nothing was retired.`,
+        failed && `Still on the old key (it works): ${failed}.`,
+        partial &&
+            `May hold the new secret key with the old key id, which fails until the next run ` +
+                `completes the pair: ${partial}.`,
+        'Fix the cause shown for each target and run again; see the README on converging.',
+    ]
+        .filter(Boolean)
+        .join(' ');
+}
+function isRefusal(error) {
+    const status = httpStatusOf(error);
+    return status !== undefined && status >= 400 && status < 500;
 }
 /** Secret key first, key id last: after a crash the id can be read back from IAM, the secret never. */
 async function writeTarget(target, key, io, oldKeyId) {
@@ -78211,7 +78238,10 @@ async function writeTarget(target, key, io, oldKeyId) {
         io.log(`wrote ${target.secretAccessKeyName} to ${where}`);
     }
     catch (error) {
-        return targetResult(target, 'failed', oldKeyId, errorMessage(error));
+        // GitHub refused (4xx): nothing was stored. Anything else (5xx after retries, a timeout, a
+        // reset) may have stored it, so the new key must not be rolled back for this target.
+        const refused = isRefusal(error);
+        return targetResult(target, refused ? 'failed' : 'partial', oldKeyId, errorMessage(error));
     }
     try {
         await io.secrets.write(target, target.accessKeyIdName, key.id);
@@ -78256,7 +78286,8 @@ async function identifyCaller(sts) {
 }
 /** Splits the users into those rotated first (concurrently) and the caller's own, if listed. */
 function splitSelf(users, caller) {
-    const isSelf = (user) => user.name === caller.userName;
+    // IAM user names are case-insensitive.
+    const isSelf = (user) => user.name.toLowerCase() === caller.userName?.toLowerCase();
     return { others: users.filter((u) => !isSelf(u)), self: users.find(isSelf) };
 }
 
@@ -78283,8 +78314,10 @@ async function run(env = process.env) {
             readFile: (path) => (0,external_node_fs_.readFileSync)(path, 'utf8'),
         });
         // A token from a step output is not always masked yet; mask it before anything can print it.
-        if (settings.githubToken)
+        if (settings.githubToken) {
             core_setSecret(settings.githubToken);
+            secrets.add(settings.githubToken);
+        }
         const aws = createAwsSession(awsRegion(env));
         const caller = await identifyCaller(aws.callerSts).catch((error) => {
             throw new Error(`AWS credentials do not work (${errorMessage(error)}); nothing was changed`);

@@ -30,7 +30,10 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
       readFile: (path) => readFileSync(path, 'utf8'),
     });
     // A token from a step output is not always masked yet; mask it before anything can print it.
-    if (settings.githubToken) core.setSecret(settings.githubToken);
+    if (settings.githubToken) {
+      core.setSecret(settings.githubToken);
+      secrets.add(settings.githubToken);
+    }
     const aws = createAwsSession(awsRegion(env));
     const caller = await identifyCaller(aws.callerSts).catch((error: unknown) => {
       throw new Error(`AWS credentials do not work (${errorMessage(error)}); nothing was changed`);

@@ -55,11 +55,15 @@ export async function recoverInterrupted(
   const stamps = await readStamps(user.targets, deps);
   const recovery = assessRecovery(pair[0], pair[1], stamps, deps.now());
   deps.log(`${user.name}: ${recovery.reason}`);
-  if (recovery.kind === 'stuck') return stuck(recovery, journal);
-  if (!options.dryRun) {
-    const failed = await applyRecovery(user.name, recovery, deps, options, journal);
+  // A half-written pair holds the newest secret with an old id: broken until completed, and
+  // completing it is safe whatever happens next (the newest key stays active).
+  const foreign = recovery.holdings.some((h) => h.holding === 'foreign');
+  if (!options.dryRun && !foreign) {
+    const failed = await completePairs(user.name, recovery, deps);
     if (failed) return { kind: 'done', finish: failed };
   }
+  if (recovery.kind === 'stuck') return stuck(recovery, journal);
+  if (!options.dryRun) await applyRecovery(user.name, recovery, deps, options, journal);
   const after = keysAfter(keys, recovery, options.policy.retireOldKey, deps.now());
   return {
     kind: 'continue',
@@ -74,7 +78,8 @@ export async function recoverInterrupted(
  */
 function mayBeInterrupted(newest: KeyFact, deps: RotationDeps, options: RotationOptions): boolean {
   if (options.dryRun && !deps.secrets) return false;
-  return ageInDays(newest.createdAt, deps.now()) < options.policy.maxAgeDays;
+  // With max-age-days 0 every key is stale; a key from today may still be a crash's leftover.
+  return ageInDays(newest.createdAt, deps.now()) < Math.max(options.policy.maxAgeDays, 1);
 }
 
 function stuck(recovery: Recovery, journal: Journal): RecoveryResult {
@@ -88,12 +93,10 @@ function stuck(recovery: Recovery, journal: Journal): RecoveryResult {
   return { kind: 'done', finish: { outcome: 'failed', message: recovery.reason } };
 }
 
-async function applyRecovery(
+async function completePairs(
   user: string,
   recovery: Recovery,
   deps: RotationDeps,
-  options: RotationOptions,
-  journal: Journal,
 ): Promise<Finish | undefined> {
   const store = requireStore(deps);
   for (const target of recovery.completePairs) {
@@ -103,17 +106,24 @@ async function applyRecovery(
         `${user}: completed the pair in ${target.accessKeyIdName} with ${recovery.newest.id}`,
       );
     } catch (error) {
-      return {
-        outcome: 'failed',
-        message: `${recovery.reason}; completing a pair failed: ${errorMessage(error)}`,
-      };
+      const message = `${recovery.reason}; completing a pair failed: ${errorMessage(error)}`;
+      return { outcome: 'failed', message };
     }
   }
+  return undefined;
+}
+
+async function applyRecovery(
+  user: string,
+  recovery: Recovery,
+  deps: RotationDeps,
+  options: RotationOptions,
+  journal: Journal,
+): Promise<void> {
   if (recovery.kind === 'finish') {
     await retireKeys(user, [recovery.older], options.policy.retireOldKey, deps, journal);
   } else {
     // Deactivate, not delete: reversible if someone outside the targets uses the key after all.
     await retireKeys(user, [recovery.newest], 'deactivate', deps, journal);
   }
-  return undefined;
 }

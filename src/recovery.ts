@@ -127,7 +127,8 @@ function mixedReason(holdings: Recovery['holdings'], newest: KeyFact, older: Key
   return (
     `an interrupted rotation left ${newest.id} in ${holders((h) => h !== 'old')} and ` +
     `${older.id} in ${holders((h) => h === 'old')}. A secret cannot be read back, so both keys ` +
-    `stay active and every target still works. To converge, delete ${newest.id} (its targets fail ` +
+    `stay active and every target works (half-written pairs were completed). To converge, ` +
+    `delete ${newest.id} (its targets fail ` +
     'until the next run) and run again with max-age-days: 0.'
   );
 }

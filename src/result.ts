@@ -4,8 +4,8 @@ import type { SecretScope } from './types.js';
 export type Outcome = 'rotated' | 'fresh' | 'would-rotate' | 'failed';
 
 /**
- * written: both secrets hold the new key. partial: the secret key was written
- * but not the key id (a mismatched pair). failed: nothing was written.
+ * written: both secrets hold the new key. partial: the secret key was (or may have been)
+ * written but not the key id, a mismatched pair. failed: GitHub refused, nothing was written.
  * would-write: dry run, access checked. ready: access checked, not written.
  */
 export type TargetState = 'written' | 'partial' | 'failed' | 'would-write' | 'ready';

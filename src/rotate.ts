@@ -2,6 +2,7 @@
 import type { RotationDeps, RotationOptions } from './deps.js';
 import { requireStore } from './deps.js';
 import { errorMessage } from './errors.js';
+import { httpStatusOf } from './github/errors.js';
 import { targetResult, type Finish, type Journal } from './journal.js';
 import { ageInDays, keysNeedingLastUse, planRotation, type Plan } from './policy.js';
 import { recoverInterrupted } from './recover.js';
@@ -114,7 +115,8 @@ async function execute(
   deps.log(`${user.name}: created ${key.id}`);
   const unverified = await verify(user.name, key, deps, policy, journal);
   if (unverified) return unverified;
-  deps.onVerified?.(user.name, key);
+  // Switching to a key that was not verified could sign the retirement with an unpropagated key.
+  if (policy.verifyNewKey) deps.onVerified?.(user.name, key);
   return await distribute(user, plan, key, deps, policy, journal);
 }
 
@@ -169,13 +171,28 @@ async function distribute(
 }
 
 function partialMessage(journal: Journal, key: NewKey): string {
-  const lagging = journal.targets.filter((t) => t.state !== 'written').map((t) => t.target);
-  return (
-    `only some targets hold the new key ${key.id}; both keys stay active and nothing was retired. ` +
-    `Not updated: ${lagging.join('; ')}. Every target still works. A secret cannot be read ` +
-    `back, so to converge fix the cause shown for each target, delete ${key.id} (its targets ` +
-    'fail until the next run) and run again with max-age-days: 0.'
-  );
+  const names = (state: TargetResult['state']): string =>
+    journal.targets
+      .filter((t) => t.state === state)
+      .map((t) => t.target)
+      .join('; ');
+  const failed = names('failed');
+  const partial = names('partial');
+  return [
+    `only some targets hold the new key ${key.id}; both keys stay active and nothing was retired.`,
+    failed && `Still on the old key (it works): ${failed}.`,
+    partial &&
+      `May hold the new secret key with the old key id, which fails until the next run ` +
+        `completes the pair: ${partial}.`,
+    'Fix the cause shown for each target and run again; see the README on converging.',
+  ]
+    .filter(Boolean)
+    .join(' ');
+}
+
+function isRefusal(error: unknown): boolean {
+  const status = httpStatusOf(error);
+  return status !== undefined && status >= 400 && status < 500;
 }
 
 /** Secret key first, key id last: after a crash the id can be read back from IAM, the secret never. */
@@ -190,7 +207,10 @@ async function writeTarget(
     await io.secrets.write(target, target.secretAccessKeyName, key.secret);
     io.log(`wrote ${target.secretAccessKeyName} to ${where}`);
   } catch (error) {
-    return targetResult(target, 'failed', oldKeyId, errorMessage(error));
+    // GitHub refused (4xx): nothing was stored. Anything else (5xx after retries, a timeout, a
+    // reset) may have stored it, so the new key must not be rolled back for this target.
+    const refused = isRefusal(error);
+    return targetResult(target, refused ? 'failed' : 'partial', oldKeyId, errorMessage(error));
   }
   try {
     await io.secrets.write(target, target.accessKeyIdName, key.id);

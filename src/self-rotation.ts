@@ -23,6 +23,8 @@ export function splitSelf(
   users: readonly UserSpec[],
   caller: Caller,
 ): { others: UserSpec[]; self: UserSpec | undefined } {
-  const isSelf = (user: UserSpec): boolean => user.name === caller.userName;
+  // IAM user names are case-insensitive.
+  const isSelf = (user: UserSpec): boolean =>
+    user.name.toLowerCase() === caller.userName?.toLowerCase();
   return { others: users.filter((u) => !isSelf(u)), self: users.find(isSelf) };
 }

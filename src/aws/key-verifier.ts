@@ -61,7 +61,9 @@ async function tryOnce(client: STSClient, user: string): Promise<string> {
   try {
     const identity = await client.send(new GetCallerIdentityCommand({}));
     const name = userNameFromArn(identity.Arn);
-    return name === user ? '' : `it authenticated as ${identity.Arn ?? 'an unknown identity'}`;
+    // IAM user names are case-insensitive.
+    const same = name?.toLowerCase() === user.toLowerCase();
+    return same ? '' : `it authenticated as ${identity.Arn ?? 'an unknown identity'}`;
   } catch (error) {
     return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
   }

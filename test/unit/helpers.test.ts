@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { memoizeAsync } from '../../src/memo.js';
 import { mapWithConcurrency } from '../../src/pool.js';
+import { splitSelf } from '../../src/self-rotation.js';
 import { requiredPermission, scopeKey, secretsPath, settingsUrl } from '../../src/targets.js';
 
 describe('memoizeAsync', () => {
@@ -83,5 +84,20 @@ describe('targets', () => {
     expect(requiredPermission(env)).toBe(
       'repository permissions "Environments: Read and write" and "Secrets: Read and write"',
     );
+  });
+});
+
+describe('splitSelf', () => {
+  const users = [
+    { name: 'app', targets: [] },
+    { name: 'CI-Deploy', targets: [] },
+  ];
+  it('finds the caller user whatever the case, and leaves the rest in order', () => {
+    const caller = { userName: 'ci-deploy', arn: 'arn:aws:iam::1:user/ci-deploy' };
+    expect(splitSelf(users, caller)).toEqual({ others: [users[0]], self: users[1] });
+  });
+  it('finds no self for a role session', () => {
+    const caller = { userName: undefined, arn: 'arn:aws:sts::1:assumed-role/r/s' };
+    expect(splitSelf(users, caller)).toEqual({ others: users, self: undefined });
   });
 });

@@ -71,6 +71,14 @@ describe('key verifier', () => {
     expect(clock.now()).toBeLessThanOrEqual(10_000);
   });
 
+  it('compares user names without case, as IAM does', async () => {
+    stsMock
+      .on(GetCallerIdentityCommand)
+      .resolves({ Arn: 'arn:aws:iam::123456789012:user/CI-Deploy' });
+    const verifier = createKeyVerifier(() => new STSClient({ region: 'us-east-1' }), fakeClock());
+    await expect(verifier.waitUntilWorks('ci-deploy', key, 2)).resolves.toBeUndefined();
+  });
+
   it('refuses a key that authenticates as someone else', async () => {
     stsMock.on(GetCallerIdentityCommand).resolves({ Arn: 'arn:aws:iam::123456789012:user/other' });
     const verifier = createKeyVerifier(() => new STSClient({ region: 'us-east-1' }), fakeClock());

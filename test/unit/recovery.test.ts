@@ -164,6 +164,34 @@ describe('rotateUser after an interrupted run', () => {
     expect(secrets.values.get(slot(A, 'AWS_ACCESS_KEY_ID'))).toBe('AKIANEW1');
   });
 
+  it('completes a half-written pair even when the targets disagree', async () => {
+    stamp(A, daysAgo(95));
+    stamp(B, daysAgo(95));
+    stamp(B, minutesAgo(29), 'secret');
+    const third = target('c');
+    stamp(third, minutesAgo(29));
+    const result = await rotateUser({ name: 'u', targets: [A, B, third] }, deps, {
+      policy: POLICY,
+      dryRun: false,
+    });
+    expect(result.outcome).toBe('failed');
+    expect(secrets.values.get(slot(B, 'AWS_ACCESS_KEY_ID'))).toBe('AKIANEWER');
+    expect(iam.keysOf('u').every((k) => k.status === 'Active')).toBe(true);
+  });
+
+  it('still recovers with max-age-days 0, where every key counts as stale', async () => {
+    stamp(A, minutesAgo(29));
+    stamp(B, minutesAgo(29));
+    const result = await rotateUser(user, deps, {
+      policy: { ...POLICY, maxAgeDays: 0 },
+      dryRun: false,
+    });
+    // The crashed run's key is held everywhere: its old key is retired, then it is rotated again.
+    expect(result.outcome).toBe('rotated');
+    expect(iam.keysOf('u').find((k) => k.id === 'AKIAOLD')).toBeUndefined();
+    expect(iam.keysOf('u').map((k) => k.status)).toEqual(['Inactive', 'Active']);
+  });
+
   it('fails without changing keys when targets hold different keys', async () => {
     stamp(A, minutesAgo(29));
     stamp(B, daysAgo(95));

@@ -127,6 +127,17 @@ describe('rotateUser', () => {
     expect(iam.keysOf('ci-deploy').map((k) => [k.id, k.status])).toEqual([['AKIAOLD', 'Active']]);
   });
 
+  it('does not roll back when a write failed in a way GitHub may have stored (5xx, timeout)', async () => {
+    iam.seed('ci-deploy', [{ id: 'AKIAOLD', status: 'Active', createdAt: daysAgo(120) }]);
+    for (const target of USER.targets)
+      secrets.uncertainWrites.add(slot(target, 'AWS_SECRET_ACCESS_KEY'));
+    const result = await rotate();
+    expect(result.outcome).toBe('failed');
+    expect(result.targets.map((t) => t.state)).toEqual(['partial', 'partial']);
+    expect(iam.keysOf('ci-deploy').map((k) => k.status)).toEqual(['Active', 'Active']);
+    expect(result.message).toMatch(/May hold the new secret key with the old key id/);
+  });
+
   it('keeps both keys active when only some targets were written, and says which holds what', async () => {
     iam.seed('ci-deploy', [{ id: 'AKIAOLD', status: 'Active', createdAt: daysAgo(120) }]);
     secrets.failingWrites.add(slot(envTarget, 'AWS_SECRET_ACCESS_KEY'));

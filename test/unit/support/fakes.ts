@@ -98,6 +98,8 @@ export class FakeSecretStore implements SecretStore {
   readonly writes: string[] = [];
   readonly unreachable = new Set<string>();
   readonly failingWrites = new Set<string>();
+  /** Writes that fail like a 5xx or a timeout: GitHub may have stored them. */
+  readonly uncertainWrites = new Set<string>();
   /** When each slot was last written; seeded by tests to imitate earlier runs. */
   readonly stamps = new Map<string, Date>();
 
@@ -114,7 +116,12 @@ export class FakeSecretStore implements SecretStore {
 
   async write(target: Target, name: string, value: string): Promise<void> {
     const slot = FakeSecretStore.slot(target, name);
-    if (this.failingWrites.has(slot)) throw new Error(`${slot}: GitHub failed (500)`);
+    if (this.failingWrites.has(slot)) {
+      throw Object.assign(new Error(`${slot}: GitHub refused (422)`), { status: 422 });
+    }
+    if (this.uncertainWrites.has(slot)) {
+      throw Object.assign(new Error(`${slot}: GitHub failed (502)`), { status: 502 });
+    }
     this.writes.push(slot);
     this.values.set(slot, value);
     this.stamps.set(slot, this.now());
