@@ -228,7 +228,7 @@ describe('moto harness (seeded IAM and STS behind the proxy)', () => {
     const before = await createdOf();
     await moto.backdateKey(admin.accessKeyId, 90);
     expect(before.getTime() - (await createdOf()).getTime()).toBe(90 * 60_000);
-    await expect(moto.backdateKey('AKIANOSUCHKEY0000000', 1)).rejects.toThrow(/no key/);
+    await expect(moto.backdateKey('FAKE-NO-SUCH-KEY', 1)).rejects.toThrow(/no key/);
   });
 });
 
@@ -284,7 +284,7 @@ describe('moto with auth enforced (INITIAL_NO_AUTH_ACTION_COUNT=0)', () => {
     expect(
       await failure(clients(proxy.url, wrongSecret, 1).sts.send(new GetCallerIdentityCommand({}))),
     ).toMatchObject({ name: 'SignatureDoesNotMatch', status: 403 });
-    const unknown = { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'x'.repeat(40) };
+    const unknown = { accessKeyId: 'FAKE-UNKNOWN-KEY-ID', secretAccessKey: 'x'.repeat(40) };
     expect(
       await failure(clients(proxy.url, unknown, 1).sts.send(new GetCallerIdentityCommand({}))),
     ).toMatchObject({ name: 'InvalidClientTokenId', status: 403 });
