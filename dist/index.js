@@ -76807,6 +76807,11 @@ function httpStatusOf(error) {
     }
     return undefined;
 }
+/** GitHub refused the request (4xx), so it stored nothing; other failures may have been stored. */
+function isRefusal(error) {
+    const status = httpStatusOf(error);
+    return status !== undefined && status >= 400 && status < 500;
+}
 function firstLine(error) {
     const text = error instanceof Error ? error.message : String(error);
     return text.split('\n')[0] ?? text;
@@ -78127,9 +78132,7 @@ async function rotateOrRecover(user, deps, options, journal) {
     journal.oldKeyId = plan.current?.id;
     if (plan.current)
         journal.oldKeyAgeDays = ageInDays(plan.current.createdAt, deps.now());
-    const finish = options.dryRun
-        ? await dryRun(user, plan, deps, options.policy, journal)
-        : await execute(user, plan, deps, options.policy, journal);
+    const finish = await carryOut(user, plan, deps, options, journal);
     // Say what recovery did first: the plan alone would not explain the extra key changes.
     return recovery ? { ...finish, message: `${recovery.reason}; then ${finish.message}` } : finish;
 }
@@ -78153,13 +78156,23 @@ async function finishedEarlier(user, recovery, plan, deps, options, journal) {
         message: `${verb} an interrupted rotation: every target holds ${recovery.newest.id}`,
     };
 }
-async function execute(user, plan, deps, policy, journal) {
+async function carryOut(user, plan, deps, options, journal) {
     if (plan.action === 'blocked')
         return { outcome: 'failed', message: plan.reason };
     if (plan.action === 'fresh') {
+        if (options.dryRun) {
+            const steps = plan.cleanup.map((key) => `delete inactive key ${key.id}`);
+            return { outcome: 'fresh', message: [plan.reason, ...steps].join('; would ') };
+        }
         await deleteKeys(user.name, plan.cleanup, deps, journal);
         return { outcome: 'fresh', message: plan.reason };
     }
+    return options.dryRun
+        ? await dryRun(user, plan, deps, options.policy, journal)
+        : await execute(user, plan, deps, options.policy, journal);
+}
+/** A rotation that is due: every step in the safe order. */
+async function execute(user, plan, deps, policy, journal) {
     const unreachable = await preflight(user.targets, deps, journal);
     if (unreachable)
         return unreachable;
@@ -78174,7 +78187,7 @@ async function execute(user, plan, deps, policy, journal) {
         return unverified;
     // Switching to a key that was not verified could sign the retirement with an unpropagated key.
     if (policy.verifyNewKey)
-        deps.onVerified?.(user.name, key);
+        deps.onVerified?.(key);
     return await distribute(user, plan, key, deps, policy, journal);
 }
 /** A key that never authenticates is deleted again: nothing else has changed yet. */
@@ -78226,10 +78239,6 @@ function partialMessage(journal, key) {
         .filter(Boolean)
         .join(' ');
 }
-function isRefusal(error) {
-    const status = httpStatusOf(error);
-    return status !== undefined && status >= 400 && status < 500;
-}
 /** Secret key first, key id last: after a crash the id can be read back from IAM, the secret never. */
 async function writeTarget(target, key, io, oldKeyId) {
     const where = describeScope(target.scope);
@@ -78252,13 +78261,9 @@ async function writeTarget(target, key, io, oldKeyId) {
         return targetResult(target, 'partial', oldKeyId, errorMessage(error));
     }
 }
+/** A rotation that is due, as a plan: access is checked, nothing changes. */
 async function dryRun(user, plan, deps, policy, journal) {
     const steps = plan.cleanup.map((key) => `delete inactive key ${key.id}`);
-    if (plan.action === 'blocked')
-        return { outcome: 'failed', message: plan.reason };
-    if (plan.action === 'fresh') {
-        return { outcome: 'fresh', message: [plan.reason, ...steps].join('; would ') };
-    }
     if (deps.secrets) {
         const unreachable = await preflight(user.targets, deps, journal);
         if (unreachable)
@@ -78308,24 +78313,23 @@ function splitSelf(users, caller) {
 
 async function run(env = process.env) {
     const secrets = new Set();
+    const mask = (secret) => {
+        core_setSecret(secret);
+        secrets.add(secret);
+    };
     try {
         const settings = readSettings((name) => getInput(name), {
             workflowRepository: env.GITHUB_REPOSITORY,
             readFile: (path) => (0,external_node_fs_.readFileSync)(path, 'utf8'),
         });
         // A token from a step output is not always masked yet; mask it before anything can print it.
-        if (settings.githubToken) {
-            core_setSecret(settings.githubToken);
-            secrets.add(settings.githubToken);
-        }
+        if (settings.githubToken)
+            mask(settings.githubToken);
         const aws = createAwsSession(awsRegion(env));
         const caller = await identifyCaller(aws.callerSts).catch((error) => {
             throw new Error(`AWS credentials do not work (${errorMessage(error)}); nothing was changed`);
         });
-        const deps = buildDeps(settings, env, aws, (secret) => {
-            core_setSecret(secret);
-            secrets.add(secret);
-        });
+        const deps = buildDeps(settings, env, aws, mask);
         const results = await rotateAll(settings, caller, deps, aws);
         await publish(results, settings, env, secrets);
     }
@@ -78344,7 +78348,7 @@ async function rotateAll(settings, caller, deps, aws) {
     if (!self)
         return results;
     info(`${self.name}: the action runs as this user; it is rotated last`);
-    const switchToNewKey = (_user, key) => {
+    const switchToNewKey = (key) => {
         aws.iam = createIamClient(aws.region, key);
         info(`${self.name}: now using ${key.id} for the rest of this run`);
     };

@@ -12,7 +12,7 @@ export interface RotationDeps {
   readonly log: (message: string) => void;
   readonly now: () => Date;
   /** Called once the new key works, before anything is retired (self-rotation switches here). */
-  readonly onVerified?: (user: string, key: NewKey) => void;
+  readonly onVerified?: (key: NewKey) => void;
 }
 
 export interface RotationOptions {

@@ -24,24 +24,22 @@ import type { NewKey, Settings } from './types.js';
 
 export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const secrets = new Set<string>();
+  const mask = (secret: string): void => {
+    core.setSecret(secret);
+    secrets.add(secret);
+  };
   try {
     const settings = readSettings((name) => core.getInput(name), {
       workflowRepository: env.GITHUB_REPOSITORY,
       readFile: (path) => readFileSync(path, 'utf8'),
     });
     // A token from a step output is not always masked yet; mask it before anything can print it.
-    if (settings.githubToken) {
-      core.setSecret(settings.githubToken);
-      secrets.add(settings.githubToken);
-    }
+    if (settings.githubToken) mask(settings.githubToken);
     const aws = createAwsSession(awsRegion(env));
     const caller = await identifyCaller(aws.callerSts).catch((error: unknown) => {
       throw new Error(`AWS credentials do not work (${errorMessage(error)}); nothing was changed`);
     });
-    const deps = buildDeps(settings, env, aws, (secret) => {
-      core.setSecret(secret);
-      secrets.add(secret);
-    });
+    const deps = buildDeps(settings, env, aws, mask);
     const results = await rotateAll(settings, caller, deps, aws);
     await publish(results, settings, env, secrets);
   } catch (error) {
@@ -74,7 +72,7 @@ async function rotateAll(
   );
   if (!self) return results;
   core.info(`${self.name}: the action runs as this user; it is rotated last`);
-  const switchToNewKey = (_user: string, key: NewKey): void => {
+  const switchToNewKey = (key: NewKey): void => {
     aws.iam = createIamClient(aws.region, key);
     core.info(`${self.name}: now using ${key.id} for the rest of this run`);
   };

@@ -2,7 +2,7 @@
 import type { RotationDeps, RotationOptions } from './deps.js';
 import { requireStore } from './deps.js';
 import { errorMessage } from './errors.js';
-import { httpStatusOf } from './github/errors.js';
+import { isRefusal } from './github/errors.js';
 import { targetResult, type Finish, type Journal } from './journal.js';
 import { ageInDays, keysNeedingLastUse, planRotation, type Plan } from './policy.js';
 import { recoverInterrupted } from './recover.js';
@@ -51,9 +51,7 @@ async function rotateOrRecover(
   }
   journal.oldKeyId = plan.current?.id;
   if (plan.current) journal.oldKeyAgeDays = ageInDays(plan.current.createdAt, deps.now());
-  const finish = options.dryRun
-    ? await dryRun(user, plan, deps, options.policy, journal)
-    : await execute(user, plan, deps, options.policy, journal);
+  const finish = await carryOut(user, plan, deps, options, journal);
   // Say what recovery did first: the plan alone would not explain the extra key changes.
   return recovery ? { ...finish, message: `${recovery.reason}; then ${finish.message}` } : finish;
 }
@@ -94,6 +92,28 @@ async function finishedEarlier(
   };
 }
 
+async function carryOut(
+  user: UserSpec,
+  plan: Plan,
+  deps: RotationDeps,
+  options: RotationOptions,
+  journal: Journal,
+): Promise<Finish> {
+  if (plan.action === 'blocked') return { outcome: 'failed', message: plan.reason };
+  if (plan.action === 'fresh') {
+    if (options.dryRun) {
+      const steps = plan.cleanup.map((key) => `delete inactive key ${key.id}`);
+      return { outcome: 'fresh', message: [plan.reason, ...steps].join('; would ') };
+    }
+    await deleteKeys(user.name, plan.cleanup, deps, journal);
+    return { outcome: 'fresh', message: plan.reason };
+  }
+  return options.dryRun
+    ? await dryRun(user, plan, deps, options.policy, journal)
+    : await execute(user, plan, deps, options.policy, journal);
+}
+
+/** A rotation that is due: every step in the safe order. */
 async function execute(
   user: UserSpec,
   plan: Plan,
@@ -101,11 +121,6 @@ async function execute(
   policy: RotationPolicy,
   journal: Journal,
 ): Promise<Finish> {
-  if (plan.action === 'blocked') return { outcome: 'failed', message: plan.reason };
-  if (plan.action === 'fresh') {
-    await deleteKeys(user.name, plan.cleanup, deps, journal);
-    return { outcome: 'fresh', message: plan.reason };
-  }
   const unreachable = await preflight(user.targets, deps, journal);
   if (unreachable) return unreachable;
   await deleteKeys(user.name, plan.cleanup, deps, journal);
@@ -116,7 +131,7 @@ async function execute(
   const unverified = await verify(user.name, key, deps, policy, journal);
   if (unverified) return unverified;
   // Switching to a key that was not verified could sign the retirement with an unpropagated key.
-  if (policy.verifyNewKey) deps.onVerified?.(user.name, key);
+  if (policy.verifyNewKey) deps.onVerified?.(key);
   return await distribute(user, plan, key, deps, policy, journal);
 }
 
@@ -190,11 +205,6 @@ function partialMessage(journal: Journal, key: NewKey): string {
     .join(' ');
 }
 
-function isRefusal(error: unknown): boolean {
-  const status = httpStatusOf(error);
-  return status !== undefined && status >= 400 && status < 500;
-}
-
 /** Secret key first, key id last: after a crash the id can be read back from IAM, the secret never. */
 async function writeTarget(
   target: Target,
@@ -221,6 +231,7 @@ async function writeTarget(
   }
 }
 
+/** A rotation that is due, as a plan: access is checked, nothing changes. */
 async function dryRun(
   user: UserSpec,
   plan: Plan,
@@ -229,10 +240,6 @@ async function dryRun(
   journal: Journal,
 ): Promise<Finish> {
   const steps = plan.cleanup.map((key) => `delete inactive key ${key.id}`);
-  if (plan.action === 'blocked') return { outcome: 'failed', message: plan.reason };
-  if (plan.action === 'fresh') {
-    return { outcome: 'fresh', message: [plan.reason, ...steps].join('; would ') };
-  }
   if (deps.secrets) {
     const unreachable = await preflight(user.targets, deps, journal);
     if (unreachable) return unreachable;

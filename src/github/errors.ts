@@ -10,6 +10,12 @@ export function httpStatusOf(error: unknown): number | undefined {
   return undefined;
 }
 
+/** GitHub refused the request (4xx), so it stored nothing; other failures may have been stored. */
+export function isRefusal(error: unknown): boolean {
+  const status = httpStatusOf(error);
+  return status !== undefined && status >= 400 && status < 500;
+}
+
 function firstLine(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
   return text.split('\n')[0] ?? text;
