@@ -68215,7 +68215,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6384);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3435);
 /** Entry point of the bundled action. */
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -68225,7 +68225,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6384:
+/***/ 3435:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -71181,11 +71181,35 @@ function getIDToken(aud) {
 //# sourceMappingURL=core.js.map
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
+;// CONCATENATED MODULE: ./src/model/errors.ts
+/** Error vocabulary shared by the gateways (which throw) and the engine (which decides). */
+/** Error text for people: one line, never a stack. */
+function messageOf(error) {
+    return error instanceof Error ? error.message : String(error);
+}
+/**
+ * A target that could not be read or written, already phrased for people. `mayHaveStored` says
+ * whether a failed write may still have stored the value (a timeout, a 5xx): the engine must then
+ * act as if the target could hold it. A refusal (4xx) stored nothing.
+ */
+class TargetError extends Error {
+    mayHaveStored;
+    constructor(message, options) {
+        super(message);
+        this.name = 'TargetError';
+        this.mayHaveStored = options.mayHaveStored;
+    }
+}
+/** Anything but a known refusal may have stored the value: never assume it did not. */
+function mayHaveStored(error) {
+    return !(error instanceof TargetError) || error.mayHaveStored;
+}
+
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-iam/dist-cjs/index.js
 var dist_cjs = __nccwpck_require__(6764);
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-sts/dist-cjs/index.js
 var client_sts_dist_cjs = __nccwpck_require__(1695);
-;// CONCATENATED MODULE: ./src/aws/clients.ts
+;// CONCATENATED MODULE: ./src/aws/aws-clients.ts
 /** AWS SDK clients with the SDK's standard settings (endpoints, credentials chain, retries). */
 
 
@@ -71214,8 +71238,67 @@ function asCredentials(key) {
     return { accessKeyId: key.id, secretAccessKey: key.secret };
 }
 
+;// CONCATENATED MODULE: ./src/aws/arn.ts
+/** Reading IAM ARNs. */
+/** The user name at the end of an IAM user ARN (which may carry a path). */
+function userNameFromArn(arn) {
+    const match = /:user\/(?:.*\/)?([^/]+)$/.exec(arn ?? '');
+    return match?.[1];
+}
+
+;// CONCATENATED MODULE: ./src/aws/aws-errors.ts
+/** AWS failures in words a person can act on; the gateways throw these instead of SDK errors. */
+
+/** The SDK error with a message that says what to do; the name is kept for callers that branch. */
+function explainAwsError(error) {
+    if (!(error instanceof Error))
+        return new Error(String(error));
+    const explained = new Error(adviceFor(error));
+    explained.name = error.name;
+    return explained;
+}
+function adviceFor(error) {
+    if (/^AccessDenied/.test(error.name)) {
+        return (`AWS denied the request: ${error.message}. The credentials the action runs with need the ` +
+            'least-privilege IAM policy from the README for this user.');
+    }
+    if (/^NoSuchEntity/.test(error.name)) {
+        return (`${error.message} (the user or its keys changed while this run worked on them: another ` +
+            'run? Give the workflow a concurrency group, then run again)');
+    }
+    return messageOf(error);
+}
+/** Runs an AWS call; a failure comes out explained. */
+async function explained(call) {
+    try {
+        return await call();
+    }
+    catch (error) {
+        throw explainAwsError(error);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/aws/caller-identity.ts
+/** Who the action runs as: one STS GetCallerIdentity per run, with the action's own credentials. */
+
+
+
+
+async function identifyCaller(sts) {
+    try {
+        const identity = await sts.send(new client_sts_dist_cjs/* GetCallerIdentityCommand */.zI({}));
+        const arn = identity.Arn ?? '';
+        return { arn, userName: userNameFromArn(arn) };
+    }
+    catch (error) {
+        const reason = messageOf(explainAwsError(error));
+        throw new Error(`AWS credentials do not work (${reason}); nothing was changed`);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/aws/iam-gateway.ts
-/** The few IAM operations rotation needs, as a small interface over the AWS SDK. */
+/** The few IAM operations rotation needs, over the AWS SDK; failures come out explained. */
+
 
 async function listAll(client, user) {
     const keys = [];
@@ -71244,14 +71327,14 @@ function createIamGateway(client, mask) {
                 if (error instanceof Error && error.name.startsWith('NoSuchEntity')) {
                     throw new Error(`IAM user ${user} does not exist (${error.message}); check its name`);
                 }
-                throw error;
+                throw explainAwsError(error);
             }
         },
-        async lastUsed(keyId) {
+        lastUsed: (keyId) => explained(async () => {
             const out = await client().send(new dist_cjs/* GetAccessKeyLastUsedCommand */.qRl({ AccessKeyId: keyId }));
             return out.AccessKeyLastUsed?.LastUsedDate ?? null;
-        },
-        async createKey(user) {
+        }),
+        createKey: (user) => explained(async () => {
             const out = await client().send(new dist_cjs/* CreateAccessKeyCommand */.hN({ UserName: user }));
             const key = out.AccessKey;
             if (key?.SecretAccessKey)
@@ -71264,28 +71347,40 @@ function createIamGateway(client, mask) {
                 secret: key.SecretAccessKey,
                 createdAt: key.CreateDate ?? new Date(),
             };
-        },
-        async setStatus(user, keyId, status) {
+        }),
+        setStatus: (user, keyId, status) => explained(async () => {
             await client().send(new dist_cjs/* UpdateAccessKeyCommand */.SF3({ UserName: user, AccessKeyId: keyId, Status: status }));
-        },
-        async deleteKey(user, keyId) {
+        }),
+        deleteKey: (user, keyId) => explained(async () => {
             await client().send(new dist_cjs/* DeleteAccessKeyCommand */.yq0({ UserName: user, AccessKeyId: keyId }));
-        },
+        }),
     };
+}
+
+;// CONCATENATED MODULE: ./src/model/access-key.ts
+/** What IAM says about access keys, and the rules every layer shares about keys and users. */
+const DAY_MS = 86_400_000;
+/** Whole days from `then` to `now` (a key created 89.9 days ago is 89 days old). */
+function ageInDays(then, now) {
+    return Math.floor((now.getTime() - then.getTime()) / DAY_MS);
+}
+/** IAM user names are unique regardless of case: "CI" and "ci" are one user, with one key. */
+function iamUserKey(name) {
+    return name.toLowerCase();
+}
+function sameIamUser(a, b) {
+    return b !== undefined && iamUserKey(a) === iamUserKey(b);
 }
 
 ;// CONCATENATED MODULE: ./src/aws/key-verifier.ts
 /** Waits until IAM has propagated a new key: STS GetCallerIdentity signed by that key. */
 
+
+
 const systemClock = {
     now: () => Date.now(),
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 };
-/** The user name at the end of an IAM user ARN (which may carry a path). */
-function userNameFromArn(arn) {
-    const match = /:user\/(?:.*\/)?([^/]+)$/.exec(arn ?? '');
-    return match?.[1];
-}
 const FIRST_DELAY_MS = 1000;
 const MAX_DELAY_MS = 8000;
 function createKeyVerifier(makeClient, clock = systemClock) {
@@ -71317,30 +71412,12 @@ function createKeyVerifier(makeClient, clock = systemClock) {
 async function tryOnce(client, user) {
     try {
         const identity = await client.send(new client_sts_dist_cjs/* GetCallerIdentityCommand */.zI({}));
-        const name = userNameFromArn(identity.Arn);
-        // IAM user names are case-insensitive.
-        const same = name?.toLowerCase() === user.toLowerCase();
+        const same = sameIamUser(user, userNameFromArn(identity.Arn));
         return same ? '' : `it authenticated as ${identity.Arn ?? 'an unknown identity'}`;
     }
     catch (error) {
         return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     }
-}
-
-;// CONCATENATED MODULE: ./src/errors.ts
-/** Error text for people: one line, never a stack. */
-function errorMessage(error) {
-    if (!(error instanceof Error))
-        return String(error);
-    if (/^AccessDenied/.test(error.name)) {
-        return (`AWS denied the request: ${error.message}. The credentials the action runs with need the ` +
-            'least-privilege IAM policy from the README for this user.');
-    }
-    if (/^NoSuchEntity/.test(error.name)) {
-        return (`${error.message} (the user or its keys changed while this run worked on them: another ` +
-            'run? Give the workflow a concurrency group, then run again)');
-    }
-    return error.message;
 }
 
 ;// CONCATENATED MODULE: ./node_modules/@actions/github/lib/context.js
@@ -76668,7 +76745,7 @@ throttling.VERSION = plugin_throttling_dist_bundle_VERSION;
 throttling.triggersNotification = triggersNotification;
 
 
-;// CONCATENATED MODULE: ./src/github/octokit.ts
+;// CONCATENATED MODULE: ./src/github/github-client.ts
 /** An Octokit that waits out rate limits and retries transient failures. */
 
 
@@ -76709,7 +76786,7 @@ function createGitHubClient(options) {
     }, throttling, retry);
 }
 
-;// CONCATENATED MODULE: ./src/memo.ts
+;// CONCATENATED MODULE: ./src/lib/memoize-async.ts
 /**
  * Caches an async lookup per key, sharing the in-flight promise between
  * concurrent callers; a failed lookup is forgotten so a later call retries it.
@@ -76728,8 +76805,9 @@ function memoizeAsync(load, keyOf) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/targets.ts
-/** A stable key per scope: one public key is fetched per key per run. */
+;// CONCATENATED MODULE: ./src/model/secret-target.ts
+/** Where a key is written: secret scopes, targets, and how people and caches name them. */
+/** A stable key per scope (GitHub names ignore case): one public key is fetched per key per run. */
 function scopeKey(scope) {
     switch (scope.type) {
         case 'repository':
@@ -76739,6 +76817,14 @@ function scopeKey(scope) {
         case 'organization':
             return `org:${scope.org}:${scope.kind}`.toLowerCase();
     }
+}
+/** GitHub secret names ignore case: FOO and foo are one secret. */
+function sameSecretName(a, b) {
+    return a.toUpperCase() === b.toUpperCase();
+}
+/** One key per secret (scope and name), equal for names that GitHub treats as the same. */
+function secretKey(scope, name) {
+    return `${scopeKey(scope)}\n${name.toUpperCase()}`;
 }
 const KIND_LABEL = {
     actions: 'Actions',
@@ -76759,6 +76845,8 @@ function describeScope(scope) {
 function describeTarget(target) {
     return `${describeScope(target.scope)}: ${target.accessKeyIdName}, ${target.secretAccessKeyName}`;
 }
+
+;// CONCATENATED MODULE: ./src/github/secret-paths.ts
 /** The REST path prefix of the scope's secrets, e.g. /repos/o/r/actions/secrets. */
 function secretsPath(scope) {
     const enc = encodeURIComponent;
@@ -76797,8 +76885,9 @@ function requiredPermission(scope) {
     return `${level} permission "${name}: Read and write"`;
 }
 
-;// CONCATENATED MODULE: ./src/github/errors.ts
+;// CONCATENATED MODULE: ./src/github/github-errors.ts
 /** Turns GitHub API failures into messages that name the target and what to do. */
+
 
 function httpStatusOf(error) {
     if (typeof error === 'object' && error !== null && 'status' in error) {
@@ -76859,27 +76948,23 @@ async function seal(plaintext, publicKeyBase64) {
 
 
 
-/** A failure already phrased for people: names the target and the status. */
-class TargetError extends Error {
-    status;
-    constructor(message, status) {
-        super(message);
-        this.status = status;
-        this.name = 'TargetError';
-    }
-}
-async function explained(scope, doing, call) {
+
+
+async function secret_store_explained(scope, doing, call) {
     try {
         return await call();
     }
     catch (error) {
         if (error instanceof TargetError)
             throw error;
-        throw new TargetError(explainGitHubError(error, scope, doing), httpStatusOf(error));
+        // GitHub refused (4xx): nothing was stored. Anything else (5xx after retries, a timeout, a
+        // reset) may have stored the value.
+        const mayHaveStored = !isRefusal(error);
+        throw new TargetError(explainGitHubError(error, scope, doing), { mayHaveStored });
     }
 }
 function createSecretStore(github) {
-    const publicKey = memoizeAsync((scope) => explained(scope, 'reading the public key', async () => {
+    const publicKey = memoizeAsync((scope) => secret_store_explained(scope, 'reading the public key', async () => {
         const { data } = await github.request(`GET ${secretsPath(scope)}/public-key`);
         return { keyId: String(data.key_id), key: String(data.key) };
     }), scopeKey);
@@ -76897,13 +76982,13 @@ function createSecretStore(github) {
             const key = await publicKey(scope);
             const extra = scope.type === 'organization' ? await orgFields(target, name) : {};
             const encrypted_value = await seal(value, key.key);
-            await explained(scope, `writing ${name}`, () => github.request(`PUT ${secretsPath(scope)}/${encodeURIComponent(name)}`, {
+            await secret_store_explained(scope, `writing ${name}`, () => github.request(`PUT ${secretsPath(scope)}/${encodeURIComponent(name)}`, {
                 encrypted_value,
                 key_id: key.keyId,
                 ...extra,
             }));
         },
-        updatedAt: (target, name) => explained(target.scope, `reading when ${name} was written`, async () => {
+        updatedAt: (target, name) => secret_store_explained(target.scope, `reading when ${name} was written`, async () => {
             try {
                 const path = `${secretsPath(target.scope)}/${encodeURIComponent(name)}`;
                 const { data } = await github.request(`GET ${path}`);
@@ -76923,7 +77008,7 @@ function createOrgAccessResolver(github) {
         const { data } = await github.request('GET /repos/{owner}/{repo}', { owner: org, repo });
         return Number(data.id);
     }, ({ org, repo }) => `${org}/${repo}`.toLowerCase());
-    const resolve = memoizeAsync(({ target, name }) => explained(target.scope, `reading the access of ${name}`, () => target.orgAccess
+    const resolve = memoizeAsync(({ target, name }) => secret_store_explained(target.scope, `reading the access of ${name}`, () => target.orgAccess
         ? fieldsFromConfig(target.scope.org, target.orgAccess, repoId)
         : fieldsFromGitHub(github, target.scope, name)), ({ target, name }) => `${scopeKey(target.scope)}:${name}`);
     return (target, name) => resolve({ target: target, name });
@@ -76947,7 +77032,7 @@ async function fieldsFromGitHub(github, scope, name) {
         if (httpStatusOf(error) !== 404)
             throw error;
         throw new TargetError(`organization ${scope.org} (${scope.kind}): secret ${name} does not exist yet; ` +
-            'set "visibility" (and "repositories") for this target in the config file', 404);
+            'set "visibility" (and "repositories") for this target in the config file', { mayHaveStored: false });
     }
     if (visibility !== 'selected')
         return { visibility };
@@ -76956,719 +77041,14 @@ async function fieldsFromGitHub(github, scope, name) {
     return { visibility, selected_repository_ids: ids };
 }
 
-;// CONCATENATED MODULE: ./src/config/config-error.ts
-/** The one error the config parser throws, so callers can tell a bad file from a bug. */
-/** The config file is invalid; `problems` holds one actionable line per problem. */
-class ConfigError extends Error {
-    problems;
-    constructor(source, problems) {
-        const count = problems.length === 1 ? '1 problem' : `${problems.length} problems`;
-        super(`config file ${source} has ${count}:\n  ${problems.join('\n  ')}`);
-        this.name = 'ConfigError';
-        this.problems = problems;
-    }
-}
-
-// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var dist = __nccwpck_require__(8815);
-;// CONCATENATED MODULE: ./src/config/document.ts
-/**
- * YAML text -> document and plain data. Syntax errors stop here, with line and column, since
- * nothing after them can be trusted.
- */
-
-
-/** Parses the text; throws ConfigError listing every syntax error in it. */
-function parseFile(text, source) {
-    const lineCounter = new dist/* LineCounter */.HN();
-    const doc = (0,dist/* parseDocument */.Tp)(text, { prettyErrors: true, lineCounter });
-    if (doc.errors.length > 0) {
-        throw new ConfigError(source, doc.errors.map((error) => syntaxProblem(error, source)));
-    }
-    return { doc, lineCounter, data: documentData(doc, source) };
-}
-/** "config.yml:3:5: message": the pretty suffix yaml adds repeats the position over lines. */
-function syntaxProblem(error, source) {
-    const message = error.message.replace(/ at line \d+, column \d+[\s\S]*$/, '');
-    const pos = error.linePos?.[0];
-    return pos ? `${source}:${pos.line}:${pos.col}: ${message}` : `${source}: ${message}`;
-}
-function documentData(doc, source) {
-    try {
-        return doc.toJS();
-    }
-    catch (error) {
-        // e.g. alias expansion past yaml's limit ("billion laughs"): not a shape problem.
-        throw new ConfigError(source, [`${source}: ${error.message}`]);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/config/problem.ts
-/**
- * What every check produces and the output consumes: a problem and where it is. Kept apart so
- * the checks and the line-locating output do not depend on each other.
- */
-/** ['users', 0, 'targets', 2] -> "users[0].targets[2]" */
-function pathText(path) {
-    return path
-        .map((part, i) => (typeof part === 'number' ? `[${part}]` : i === 0 ? part : `.${part}`))
-        .join('');
-}
-
-;// CONCATENATED MODULE: ./src/config/lines.ts
-/**
- * Problems as the lines a person reads: "config.yml:12: users[0].name: message", in file order,
- * the line found by walking the problem's path through the YAML document.
- */
-
-
-function formatProblems(problems, doc, lineCounter, source) {
-    const located = problems.map((problem) => ({ problem, line: lineOf(problem, doc, lineCounter) }));
-    // Stable sort: in file order, problems on one line in the order they were found.
-    located.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
-    return located.map(({ problem, line }) => {
-        const where = line === undefined ? source : `${source}:${line}`;
-        const path = pathText(problem.path);
-        return path ? `${where}: ${path}: ${problem.message}` : `${where}: ${problem.message}`;
-    });
-}
-/** The line of the node at the path, or of its nearest ancestor the document has. */
-function lineOf(problem, doc, lineCounter) {
-    for (let depth = problem.path.length; depth >= 0; depth--) {
-        const node = doc.getIn(problem.path.slice(0, depth), true);
-        const keyNode = depth === problem.path.length ? keyNodeOf(node, problem.key) : undefined;
-        const offset = (keyNode ?? node)?.range?.[0];
-        if (offset !== undefined)
-            return lineCounter.linePos(offset).line;
-    }
-    return undefined;
-}
-/** The key's own node in the mapping, so an unknown key is reported on its line. */
-function keyNodeOf(node, key) {
-    if (key === undefined || !(0,dist/* isMap */.jh)(node))
-        return undefined;
-    const pair = node.items.find((item) => (0,dist/* isScalar */.jn)(item.key) && String(item.key.value) === key);
-    return (0,dist/* isScalar */.jn)(pair?.key) ? pair.key : undefined;
-}
-
-;// CONCATENATED MODULE: ./src/names.ts
-/** Naming rules of IAM and GitHub, shared by the inputs and the config file. */
-// IAM: 1-64 characters of letters, digits and + = , . @ _ -
-const IAM_USER = /^[\w+=,.@-]{1,64}$/;
-// GitHub: letters, digits and underscores, not starting with a digit or GITHUB_.
-const SECRET_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const OWNER = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/;
-const REPO = /^[A-Za-z0-9._-]{1,100}$/;
-const DEFAULT_ACCESS_KEY_ID_NAME = 'AWS_ACCESS_KEY_ID';
-const DEFAULT_SECRET_ACCESS_KEY_NAME = 'AWS_SECRET_ACCESS_KEY';
-/** Returns a problem description, or undefined when the name is valid. */
-function iamUserProblem(name) {
-    return IAM_USER.test(name)
-        ? undefined
-        : `"${name}" is not a valid IAM user name (1-64 letters, digits and +=,.@_-)`;
-}
-function secretNameProblem(name) {
-    if (!SECRET_NAME.test(name)) {
-        return `"${name}" is not a valid secret name (letters, digits and underscores; not starting with a digit)`;
-    }
-    if (/^GITHUB_/i.test(name))
-        return `"${name}" is not a valid secret name (must not start with GITHUB_)`;
-    return undefined;
-}
-function ownerProblem(owner) {
-    return OWNER.test(owner) ? undefined : `"${owner}" is not a valid GitHub owner name`;
-}
-function repoNameProblem(repo) {
-    return REPO.test(repo) && repo !== '.' && repo !== '..'
-        ? undefined
-        : `"${repo}" is not a valid repository name`;
-}
-/** Splits "owner/repo", or returns the problem. */
-function parseRepository(value) {
-    const parts = value.split('/');
-    const [owner, repo] = parts;
-    if (parts.length !== 2 || !owner || !repo) {
-        return { problem: `"${value}" is not of the form owner/repo` };
-    }
-    const problem = ownerProblem(owner) ?? repoNameProblem(repo);
-    return problem ? { problem } : { owner, repo };
-}
-function environmentProblem(name) {
-    // GitHub allows most characters but not these, and at most 255 of them.
-    return name.length > 0 && name.length <= 255 && !/[,:;"'`\\/?*<>|\p{Cc}]/u.test(name)
-        ? undefined
-        : `"${name}" is not a valid environment name`;
-}
-
-;// CONCATENATED MODULE: ./src/config/loose.ts
-function isRecord(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-/** The mappings in a list, with their paths; anything else is the schema's to report. */
-function entries(list, path) {
-    if (!Array.isArray(list))
-        return [];
-    return list.flatMap((value, index) => isRecord(value) ? [{ value, path: [...path, index] }] : []);
-}
-
-;// CONCATENATED MODULE: ./src/config/target-scope.ts
-/**
- * What a target in the file writes to: its secret scope and its two secret names. Shared by the
- * clash check (on unchecked data) and the UserSpec mapping (on validated data), so both agree.
- */
-
-/** [access key id name, secret access key name], defaults filled in. */
-function secretNames(target) {
-    const id = target['access-key-id'];
-    const secret = target['secret-access-key'];
-    return [
-        typeof id === 'string' ? id : DEFAULT_ACCESS_KEY_ID_NAME,
-        typeof secret === 'string' ? secret : DEFAULT_SECRET_ACCESS_KEY_NAME,
-    ];
-}
-/** The target's scope, or undefined when the target is too broken to have one. */
-function scopeOf(target) {
-    const { kind = 'actions' } = target;
-    if (kind !== 'actions' && kind !== 'dependabot' && kind !== 'codespaces')
-        return undefined;
-    return target['organization'] === undefined
-        ? repositoryScopeOf(target, kind)
-        : organizationScopeOf(target, kind);
-}
-function organizationScopeOf(target, kind) {
-    const { organization, repository } = target;
-    return typeof organization === 'string' && repository === undefined
-        ? { type: 'organization', org: organization, kind }
-        : undefined;
-}
-function repositoryScopeOf(target, kind) {
-    const { repository, environment } = target;
-    const parsed = typeof repository === 'string' ? parseRepository(repository) : undefined;
-    if (!parsed || 'problem' in parsed)
-        return undefined;
-    if (environment === undefined)
-        return { type: 'repository', ...parsed, kind };
-    return typeof environment === 'string' && kind === 'actions'
-        ? { type: 'environment', ...parsed, environment }
-        : undefined;
-}
-
-;// CONCATENATED MODULE: ./src/config/secret-clashes.ts
-/**
- * One secret holds one key: two targets writing the same secret would overwrite each other's
- * key, and a target whose two names are one secret would overwrite its own key id.
- */
-
-
-
-
-/** Every clash between the users' targets, reported at the later target. */
-function duplicateSecrets(users) {
-    const claims = new Map();
-    const problems = [];
-    for (const user of users) {
-        for (const target of entries(user.value['targets'], [...user.path, 'targets'])) {
-            problems.push(...targetClashes(target, claims));
-        }
-    }
-    return problems;
-}
-function targetClashes({ value, path }, claims) {
-    const scope = scopeOf(value);
-    if (!scope)
-        return []; // too broken to write anywhere: the schema says why
-    const writer = { path, scope, names: secretNames(value) };
-    return [...sameNameProblems(writer), ...clashProblems(writer, claims)];
-}
-function sameNameProblems({ path, names }) {
-    if (names[0].toUpperCase() !== names[1].toUpperCase())
-        return [];
-    return [{ path, message: `"access-key-id" and "secret-access-key" are both "${names[0]}"` }];
-}
-/** One problem per earlier target this one clashes with, naming the secrets both write. */
-function clashProblems(writer, claims) {
-    const clashes = [...claimSecrets(writer, claims)];
-    return clashes.map(([earlier, clashing]) => {
-        const verb = clashing.length > 1 ? 'are' : 'is';
-        const message = `${describeScope(writer.scope)}: ${clashing.join(' and ')} ${verb} also written by ${earlier}; each secret can hold only one key`;
-        return { path: writer.path, message };
-    });
-}
-/** Claims the writer's unclaimed secrets; returns earlier writer's path -> names it also writes. */
-function claimSecrets({ path, scope, names }, claims) {
-    const clashes = new Map();
-    for (const name of names) {
-        // GitHub secret names ignore case, as scopeKey does for owners, repositories and environments.
-        const key = `${scopeKey(scope)}\n${name.toUpperCase()}`;
-        const earlier = claims.get(key);
-        if (earlier === undefined)
-            claims.set(key, path);
-        // The same path: both names of this target are one secret, reported by sameNameProblems.
-        else if (earlier !== path) {
-            clashes.set(pathText(earlier), [...(clashes.get(pathText(earlier)) ?? []), name]);
-        }
-    }
-    return clashes;
-}
-
-;// CONCATENATED MODULE: ./src/config/rules.ts
-/**
- * The checks a schema cannot express: names by the rules of src/names.ts, duplicate users, and
- * two targets writing the same secret. They run even on data the schema rejected, so one run
- * reports everything; they skip whatever has the wrong shape (see loose.ts).
- */
-
-
-
-
-function ruleProblems(data) {
-    const users = entries(isRecord(data) ? data['users'] : undefined, ['users']);
-    return [
-        ...users.flatMap(({ value, path }) => userNameProblems(value, path)),
-        ...duplicateUsers(users),
-        ...users.flatMap(({ value, path }) => entries(value['targets'], [...path, 'targets']).flatMap((t) => targetNameProblems(t))),
-        ...duplicateSecrets(users),
-    ];
-}
-function userNameProblems(user, path) {
-    return checkName(user['name'], [...path, 'name'], iamUserProblem);
-}
-/** Only strings are checked: a value of another type is the schema's to report. */
-function checkName(value, path, check) {
-    const message = typeof value === 'string' ? check(value) : undefined;
-    return message ? [{ path, message }] : [];
-}
-function repositoryProblem(value) {
-    const parsed = parseRepository(value);
-    return 'problem' in parsed ? parsed.problem : undefined;
-}
-const TARGET_NAME_CHECKS = {
-    repository: repositoryProblem,
-    environment: environmentProblem,
-    organization: ownerProblem,
-    'access-key-id': secretNameProblem,
-    'secret-access-key': secretNameProblem,
-};
-function targetNameProblems({ value, path }) {
-    const fields = Object.entries(TARGET_NAME_CHECKS).flatMap(([key, check]) => checkName(value[key], [...path, key], check));
-    const repos = value['repositories'];
-    const listed = Array.isArray(repos)
-        ? repos.flatMap((repo, i) => checkName(repo, [...path, 'repositories', i], repoNameProblem))
-        : [];
-    return [...fields, ...listed];
-}
-/** IAM user names are unique regardless of case, so "CI" and "ci" are the same user. */
-function duplicateUsers(users) {
-    const first = new Map();
-    const problems = [];
-    for (const { value, path } of users) {
-        const name = value['name'];
-        if (typeof name !== 'string')
-            continue;
-        const earlier = first.get(name.toLowerCase());
-        if (earlier) {
-            const message = `user "${name}" is already listed at ${pathText(earlier)}; list each user once, with all its targets`;
-            problems.push({ path: [...path, 'name'], message });
-        }
-        else
-            first.set(name.toLowerCase(), path);
-    }
-    return problems;
-}
-
-// EXTERNAL MODULE: ./node_modules/ajv/dist/ajv.js
-var ajv = __nccwpck_require__(2463);
-;// CONCATENATED MODULE: ./schema/config.schema.json
-const config_schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/draft-07/schema#","$id":"urn:iam-key-rotation-action:config-schema:v1","title":"IAM key rotation config","description":"The IAM users whose access keys the action rotates, and the GitHub secrets each new key is written to. Passed to the action with the `config` input.","type":"object","additionalProperties":false,"required":["users"],"properties":{"users":{"title":"IAM users","description":"Every IAM user to rotate. Each user is listed once, with all the places its key is used.","type":"array","minItems":1,"items":{"$ref":"#/definitions/user"}}},"definitions":{"user":{"title":"IAM user","description":"One IAM user and the GitHub secrets that hold its access key.","type":"object","additionalProperties":false,"required":["name","targets"],"properties":{"name":{"title":"IAM user name","description":"The IAM user whose access key is rotated (1-64 letters, digits and +=,.@_-).","type":"string","pattern":"^[A-Za-z0-9+=,.@_-]{1,64}$","patternErrorMessage":"An IAM user name has 1-64 letters, digits and +=,.@_-"},"targets":{"title":"Targets","description":"Where the user\'s new key is written: repository, environment or organization secrets. Every target gets the new key before the old one is retired.","type":"array","minItems":1,"items":{"$ref":"#/definitions/target"}}}},"target":{"title":"Target","description":"One place that holds the key: give exactly one of `repository` (repository or environment secrets) or `organization` (organization secrets).","type":"object","additionalProperties":false,"properties":{"repository":{"title":"Repository","description":"`owner/repo` whose secrets hold the key. With `environment`, the environment\'s secrets instead.","type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9-]{0,38}/(?!\\\\.\\\\.?$)[A-Za-z0-9._-]{1,100}$","patternErrorMessage":"Write the repository as owner/repo.","examples":["octo/app"]},"environment":{"title":"Environment","description":"Write the repository\'s environment secrets for this environment (Actions secrets only). Only with `repository`.","type":"string","minLength":1,"maxLength":255,"pattern":"^[^,:;\\"\'`\\\\\\\\/?*<>|\\\\u0000-\\\\u001f\\\\u007f-\\\\u009f]*$","patternErrorMessage":"An environment name cannot contain , : ; \\" \' ` \\\\ / ? * < > | or control characters."},"organization":{"title":"Organization","description":"The organization whose secrets hold the key.","type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9-]{0,38}$","patternErrorMessage":"An organization name has letters, digits and hyphens and does not start with a hyphen.","examples":["octo"]},"visibility":{"title":"Organization secret visibility","description":"Which repositories of the organization may read the secrets: `all`, `private` (private and internal repositories) or `selected` (those in `repositories`; none when `repositories` is left out). Leave it out to keep the access an existing secret already has. Only with `organization`.","type":"string","enum":["all","private","selected"]},"repositories":{"title":"Selected repositories","description":"With `visibility: selected`: the names (without owner) of the organization\'s repositories that may read the secrets. The list replaces the current selection. Only with `organization`.","type":"array","uniqueItems":true,"items":{"title":"Repository name","description":"A repository of the organization, without the owner.","type":"string","pattern":"^(?!\\\\.\\\\.?$)[A-Za-z0-9._-]{1,100}$","patternErrorMessage":"A repository name has letters, digits and . _ -"}},"kind":{"title":"Secret kind","description":"Which secrets: `actions` (default), `dependabot` or `codespaces`. Environments hold Actions secrets only.","type":"string","enum":["actions","dependabot","codespaces"],"default":"actions"},"access-key-id":{"title":"Access key id secret name","description":"Name of the secret that receives the access key id.","type":"string","pattern":"^(?![Gg][Ii][Tt][Hh][Uu][Bb]_)[A-Za-z_][A-Za-z0-9_]*$","patternErrorMessage":"A secret name has letters, digits and underscores, does not start with a digit, and does not start with GITHUB_.","default":"AWS_ACCESS_KEY_ID"},"secret-access-key":{"title":"Secret access key secret name","description":"Name of the secret that receives the secret access key.","type":"string","pattern":"^(?![Gg][Ii][Tt][Hh][Uu][Bb]_)[A-Za-z_][A-Za-z0-9_]*$","patternErrorMessage":"A secret name has letters, digits and underscores, does not start with a digit, and does not start with GITHUB_.","default":"AWS_SECRET_ACCESS_KEY"}},"oneOf":[{"required":["repository"]},{"required":["organization"]}],"dependencies":{"environment":["repository"],"visibility":["organization"],"repositories":["organization"]},"allOf":[{"if":{"required":["repository","environment","kind"]},"then":{"properties":{"kind":{"const":"actions","errorMessage":"Environments only hold Actions secrets: remove `kind` or `environment`."}}}},{"if":{"required":["organization","repositories"]},"then":{"required":["visibility"],"errorMessage":"`repositories` needs `visibility: selected`.","properties":{"visibility":{"const":"selected","errorMessage":"`repositories` needs `visibility: selected`."}}}}]}}}');
-;// CONCATENATED MODULE: ./src/config/did-you-mean.ts
-/** Typo guessing for unknown keys: "did you mean …?" saves a trip to the docs. */
-/** The known key a typo most likely meant: same letters, or a couple of edits away. */
-function closest(key, known) {
-    const bare = (text) => text.toLowerCase().replace(/[^a-z0-9]/g, '');
-    const same = known.find((candidate) => bare(candidate) === bare(key));
-    if (same)
-        return same;
-    const scored = known.map((candidate) => ({ candidate, distance: editDistance(key, candidate) }));
-    const best = scored.sort((a, b) => a.distance - b.distance)[0];
-    // Short keys are a couple of edits from anything: "id" is not a typo of "kind".
-    const limit = key.length > 4 ? 2 : 1;
-    return best && best.distance <= limit ? best.candidate : undefined;
-}
-/** Levenshtein distance, one row at a time. */
-function editDistance(a, b) {
-    let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-    for (let i = 1; i <= a.length; i++) {
-        const current = [i];
-        for (let j = 1; j <= b.length; j++) {
-            const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
-            current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution);
-        }
-        previous = current;
-    }
-    return previous[b.length] ?? 0;
-}
-
-;// CONCATENATED MODULE: ./src/config/schema-messages.ts
-
-/** Messages about a value itself (as opposed to the keys of a mapping). */
-function valueMessage(error, path) {
-    const params = error.params;
-    switch (error.keyword) {
-        case 'type':
-            return typeMessage(String(params['type']), error.data, path.length === 0);
-        case 'enum':
-            return `must be one of ${error.schema.join(', ')}, not ${show(error.data)}`;
-        case 'const':
-            return `must be ${show(error.schema)}`;
-        case 'minItems':
-            return `must list at least one ${ITEM_NOUN[String(path.at(-1))] ?? 'item'}`;
-        case 'uniqueItems':
-            return `lists ${show(error.data[Number(params['i'])])} twice`;
-        case 'oneOf':
-            return oneOfMessage(error);
-        default:
-            return error.message ?? 'is invalid';
-    }
-}
-/** An unknown key, with the known key it most likely meant. */
-function unknownKey(key, parentSchema) {
-    const known = Object.keys(parentSchema['properties'] ?? {});
-    const guess = closest(key, known);
-    return guess ? `unknown key "${key}" (did you mean "${guess}"?)` : `unknown key "${key}"`;
-}
-const ITEM_NOUN = { users: 'user', targets: 'target' };
-const TYPE_NOUN = {
-    object: 'a mapping (key: value)',
-    array: 'a list',
-    string: 'a string',
-    number: 'a number',
-    integer: 'a number',
-    boolean: 'true or false',
-    null: 'empty',
-};
-function typeMessage(expected, data, isRoot) {
-    const actual = data === null ? 'null' : Array.isArray(data) ? 'array' : typeof data;
-    const got = data === null ? 'but is empty' : `not ${TYPE_NOUN[actual] ?? actual}`;
-    if (isRoot)
-        return `the file must be a mapping with a "users" list, ${got}`;
-    // YAML reads 2024, 1.10 or true as numbers and booleans; quoting keeps them strings.
-    const hint = expected === 'string' && data !== null && typeof data !== 'object' ? ' (quote it)' : '';
-    return `must be ${TYPE_NOUN[expected] ?? expected}, ${got}${hint}`;
-}
-/** "none of the branches" and "several branches" need different advice. */
-function oneOfMessage(error) {
-    const keys = error.schema.map((branch) => `"${String(branch['required'][0])}"`);
-    const passing = error.params['passingSchemas'];
-    if (passing === null)
-        return `needs one of ${keys.join(' or ')}`;
-    return `has both ${keys.join(' and ')}: give each its own target`;
-}
-function show(value) {
-    return JSON.stringify(value) ?? String(value);
-}
-
-;// CONCATENATED MODULE: ./src/config/schema-problems.ts
-/**
- * The JSON Schema's verdict as problems: ajv's errors, with the noise dropped, turned into one
- * readable problem per real problem. The wording itself is in schema-messages.ts.
- */
-
-
-
-let validator;
-function validate(data) {
-    // The schema's message keywords are editor hints (VS Code, yaml-language-server); ajv only
-    // needs to know them so strict mode accepts them. verbose: errors carry schema and data.
-    validator ??= new ajv.Ajv({
-        allErrors: true,
-        verbose: true,
-        keywords: ['errorMessage', 'patternErrorMessage'],
-    }).compile(config_schema_namespaceObject);
-    return validator(data) ? [] : (validator.errors ?? []);
-}
-function schemaProblems(data) {
-    const errors = validate(data);
-    return errors.filter((error) => !isNoise(error, errors)).map((error) => schemaProblem(error));
-}
-/** Fields whose names src/names.ts checks; the schema's patterns for them only help editors. */
-const NAME_FIELDS = new Set([
-    'name',
-    'repository',
-    'environment',
-    'organization',
-    'repositories',
-    'access-key-id',
-    'secret-access-key',
-]);
-const NAME_KEYWORDS = new Set(['pattern', 'minLength', 'maxLength']);
-/** Errors that add nothing a person can act on next to another error. */
-function isNoise(error, all) {
-    const path = pointerToPath(error.instancePath);
-    const field = [...path].reverse().find((part) => typeof part === 'string');
-    if (NAME_KEYWORDS.has(error.keyword) && field !== undefined && NAME_FIELDS.has(field)) {
-        return true; // ruleProblems reports these with names.ts's wording
-    }
-    // "if" only says "must match then"; the "then" errors say why.
-    if (error.keyword === 'if')
-        return true;
-    // oneOf's branches fail by design; the oneOf error itself is summarised.
-    if (/\/oneOf\/\d+\//.test(error.schemaPath))
-        return true;
-    return isDominated(error, all);
-}
-/** A wrong type (or an unknown enum value) makes every other error at that spot noise. */
-function isDominated(error, all) {
-    const here = all.filter((other) => other.instancePath === error.instancePath);
-    for (const keyword of ['type', 'enum']) {
-        if (here.some((other) => other.keyword === keyword))
-            return error.keyword !== keyword;
-    }
-    return false;
-}
-/** Errors about a mapping's keys point at the key; the rest at the value. */
-function schemaProblem(error) {
-    const path = pointerToPath(error.instancePath);
-    const custom = error.parentSchema?.['errorMessage'];
-    if (typeof custom === 'string')
-        return { path, message: custom.replace(/`/g, '"') };
-    const params = error.params;
-    switch (error.keyword) {
-        case 'additionalProperties': {
-            const key = String(params['additionalProperty']);
-            return { path, key, message: unknownKey(key, error.parentSchema) };
-        }
-        case 'required':
-            return { path, message: `missing required key "${String(params['missingProperty'])}"` };
-        case 'dependencies': {
-            const key = String(params['property']);
-            const needed = String(params['missingProperty']);
-            return { path, key, message: `"${key}" is only allowed together with "${needed}"` };
-        }
-        default:
-            return { path, message: valueMessage(error, path) };
-    }
-}
-/** "/users/0/targets/1" -> ['users', 0, 'targets', 1] (RFC 6901 escapes undone). */
-function pointerToPath(pointer) {
-    if (pointer === '')
-        return [];
-    return pointer
-        .slice(1)
-        .split('/')
-        .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'))
-        .map((part) => (/^(0|[1-9]\d*)$/.test(part) ? Number(part) : part));
-}
-
-;// CONCATENATED MODULE: ./src/config/users.ts
-
-/** Only for validated data: the casts rely on the schema having checked the shape. */
-function toUserSpecs(data) {
-    return data.users.map(toUserSpec);
-}
-function toUserSpec(user) {
-    return { name: user.name, targets: user.targets.map(toTarget) };
-}
-function toTarget(raw) {
-    const scope = scopeOf(raw);
-    if (!scope)
-        throw new Error('unreachable: a validated target always has a scope');
-    const names = secretNames(raw);
-    const target = { scope, accessKeyIdName: names[0], secretAccessKeyName: names[1] };
-    const orgAccess = orgAccessOf(raw);
-    return orgAccess ? { ...target, orgAccess } : target;
-}
-/**
- * Without `visibility` the action keeps the access an existing secret has. With it, the file
- * is the truth: `selected` without `repositories` means no repository, stated explicitly as [].
- */
-function orgAccessOf(raw) {
-    if (raw.organization === undefined || raw.visibility === undefined)
-        return undefined;
-    if (raw.visibility !== 'selected')
-        return { visibility: raw.visibility };
-    return { visibility: 'selected', repositories: [...(raw.repositories ?? [])] };
-}
-
-;// CONCATENATED MODULE: ./src/config/index.ts
-
-
-
-
-
-
-
-/** Parses and validates a config file; throws ConfigError listing every problem in it. */
-function parseConfig(text, source) {
-    const { doc, lineCounter, data } = parseFile(text, source);
-    const problems = [...schemaProblems(data), ...ruleProblems(data)];
-    if (problems.length > 0) {
-        throw new ConfigError(source, formatProblems(problems, doc, lineCounter, source));
-    }
-    return toUserSpecs(data);
-}
-
-;// CONCATENATED MODULE: ./src/inputs.ts
-/** Every action input is read and validated here, before any call that changes state. */
-
-
-class InputError extends Error {
-    problems;
-    constructor(problems) {
-        super(`Invalid input, nothing was changed:\n- ${problems.join('\n- ')}`);
-        this.problems = problems;
-        this.name = 'InputError';
-    }
-}
-/** Collects problems so the user sees all of them at once. */
-class Problems {
-    list = [];
-    add(input, problem) {
-        if (problem)
-            this.list.push(`${input}: ${problem}`);
-    }
-}
-const inputs_DEFAULTS = {
-    'access-key-id-secret': DEFAULT_ACCESS_KEY_ID_NAME,
-    'secret-access-key-secret': DEFAULT_SECRET_ACCESS_KEY_NAME,
-    'max-age-days': '90',
-    'retire-old-key': 'deactivate',
-    'delete-inactive-after-days': '7',
-    'two-active-keys': 'fail',
-    'verify-new-key': 'true',
-    'verify-timeout-seconds': '60',
-    'dry-run': 'false',
-    concurrency: '4',
-};
-function readSettings(read, context) {
-    const input = (name) => read(name).trim() || inputs_DEFAULTS[name] || '';
-    const problems = new Problems();
-    const dryRun = parseBoolean(input, 'dry-run', problems);
-    const githubToken = read('github-token').trim() || undefined;
-    if (!githubToken && !dryRun) {
-        problems.add('github-token', 'is required (a token that may write secrets; GITHUB_TOKEN cannot)');
-    }
-    const policy = readPolicy(input, problems);
-    const concurrency = parseInteger(input, 'concurrency', problems, { min: 1, max: 64 });
-    const users = readUsers(input, context, problems);
-    if (problems.list.length > 0)
-        throw new InputError(problems.list);
-    return { githubToken, users, policy, dryRun, concurrency };
-}
-function readPolicy(input, problems) {
-    return {
-        maxAgeDays: parseInteger(input, 'max-age-days', problems, { min: 0, max: 36500 }),
-        retireOldKey: parseChoice(input, 'retire-old-key', ['deactivate', 'delete'], problems),
-        deleteInactiveAfterDays: parseInteger(input, 'delete-inactive-after-days', problems, {
-            min: 0,
-            max: 36500,
-        }),
-        twoActiveKeys: parseChoice(input, 'two-active-keys', ['fail', 'delete-least-recently-used'], problems),
-        verifyNewKey: parseBoolean(input, 'verify-new-key', problems),
-        verifyTimeoutSeconds: parseInteger(input, 'verify-timeout-seconds', problems, {
-            min: 1,
-            max: 900,
-        }),
-    };
-}
-function readUsers(input, context, problems) {
-    const iamUser = input('iam-user');
-    const configPath = input('config');
-    if (Boolean(iamUser) === Boolean(configPath)) {
-        problems.add('iam-user', 'set exactly one of "iam-user" (one user) or "config" (a file of users)');
-        return [];
-    }
-    return iamUser
-        ? [quickModeUser(iamUser, input, context, problems)]
-        : readConfig(configPath, context, problems);
-}
-function readConfig(path, context, problems) {
-    let text;
-    try {
-        text = context.readFile(path);
-    }
-    catch (error) {
-        problems.add('config', `cannot read ${path} (${error.code ?? 'error'})`);
-        return [];
-    }
-    try {
-        return parseConfig(text, path);
-    }
-    catch (error) {
-        if (!(error instanceof ConfigError))
-            throw error;
-        for (const problem of error.problems)
-            problems.add('config', problem);
-        return [];
-    }
-}
-function quickModeUser(name, input, context, problems) {
-    problems.add('iam-user', iamUserProblem(name));
-    const accessKeyIdName = input('access-key-id-secret');
-    const secretAccessKeyName = input('secret-access-key-secret');
-    problems.add('access-key-id-secret', secretNameProblem(accessKeyIdName));
-    problems.add('secret-access-key-secret', secretNameProblem(secretAccessKeyName));
-    if (accessKeyIdName.toUpperCase() === secretAccessKeyName.toUpperCase()) {
-        problems.add('secret-access-key-secret', 'must differ from access-key-id-secret');
-    }
-    const repository = input('repository') || context.workflowRepository || '';
-    const parsed = parseRepository(repository);
-    if ('problem' in parsed) {
-        problems.add('repository', repository ? parsed.problem : 'is required outside GitHub Actions');
-        return { name, targets: [] };
-    }
-    const environment = input('environment');
-    if (environment)
-        problems.add('environment', environmentProblem(environment));
-    const scope = environment
-        ? { type: 'environment', ...parsed, environment }
-        : { type: 'repository', ...parsed, kind: 'actions' };
-    const target = { scope, accessKeyIdName, secretAccessKeyName };
-    return { name, targets: [target] };
-}
-function parseInteger(input, name, problems, range) {
-    const text = input(name);
-    const value = Number(text);
-    if (!/^\d+$/.test(text) || value < range.min || value > range.max) {
-        problems.add(name, `"${text}" is not a whole number from ${range.min} to ${range.max}`);
-    }
-    return value;
-}
-function parseBoolean(input, name, problems) {
-    const text = input(name).toLowerCase();
-    if (text !== 'true' && text !== 'false')
-        problems.add(name, `"${input(name)}" is not true or false`);
-    return text === 'true';
-}
-function parseChoice(input, name, choices, problems) {
-    const text = input(name);
-    const choice = choices.find((c) => c === text);
-    if (!choice)
-        problems.add(name, `"${text}" is not one of: ${choices.join(', ')}`);
-    return choice ?? choices[0];
-}
-
-;// CONCATENATED MODULE: ./src/pool.ts
-/** Maps items through an async function with at most `limit` running at once, keeping order. */
-async function mapWithConcurrency(items, limit, work) {
-    const results = new Array(items.length);
-    let next = 0;
-    const worker = async () => {
-        for (let index = next++; index < items.length; index = next++) {
-            results[index] = await work(items[index]);
-        }
-    };
-    const workers = Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker);
-    await Promise.all(workers);
-    return results;
-}
-
-;// CONCATENATED MODULE: ./src/report.ts
-
+;// CONCATENATED MODULE: ./src/report/outcome-counts.ts
 function countOutcomes(results) {
     const count = (outcome) => results.filter((r) => r.outcome === outcome).length;
     return { rotated: count('rotated'), failed: count('failed') };
 }
-/** The `report` output: one entry per user, key ids but never a secret. */
+
+;// CONCATENATED MODULE: ./src/report/report-json.ts
+/** One entry per user, key ids but never a secret. */
 function reportJson(results) {
     return JSON.stringify(results.map((r) => ({
         user: r.user,
@@ -77687,6 +77067,11 @@ function reportJson(results) {
         })),
     })));
 }
+
+;// CONCATENATED MODULE: ./src/report/summary.ts
+/** The job summary people read: a table per user, then details. Pure: results in, text out. */
+
+
 const ICON = {
     rotated: '✅',
     fresh: '⏸️',
@@ -77765,26 +77150,278 @@ function boundedDetails(results, serverUrl) {
     return blocks;
 }
 
-;// CONCATENATED MODULE: ./src/deps.ts
-function requireStore(deps) {
-    if (!deps.secrets)
-        throw new Error('github-token is required to write secrets');
-    return deps.secrets;
+;// CONCATENATED MODULE: ./src/report/publish.ts
+
+
+
+async function publish(results, context, out, redactor) {
+    const { rotated, failed } = countOutcomes(results);
+    out.setOutput('rotated', rotated);
+    out.setOutput('failed', failed);
+    out.setOutput('report', redactor.redact(reportJson(results)));
+    await out.writeSummary(redactor.redact(summaryMarkdown(results, context)));
+    for (const r of results.filter((result) => result.outcome === 'failed')) {
+        out.error(redactor.redact(`${r.user}: ${r.message}`));
+    }
+    if (failed > 0)
+        out.setFailed(`${failed} of ${results.length} user(s) failed; see the job summary`);
 }
 
-;// CONCATENATED MODULE: ./src/journal.ts
+;// CONCATENATED MODULE: ./src/report/redaction.ts
+/**
+ * The secrets of this run (the GitHub token, every new secret access key), so that no text the
+ * action publishes can hold one: masked in the log as they appear, and replaced in published text.
+ */
+class Redactor {
+    mask;
+    secrets = new Set();
+    /** `mask` tells the runner to hide the value in the log (core.setSecret). */
+    constructor(mask) {
+        this.mask = mask;
+    }
+    /** Call the moment a secret exists, before anything can print it. */
+    add(secret) {
+        if (!secret)
+            return;
+        this.mask(secret);
+        this.secrets.add(secret);
+    }
+    /** Defence in depth: the text with every known secret replaced by ***. */
+    redact(text) {
+        let clean = text;
+        for (const secret of this.secrets)
+            clean = clean.split(secret).join('***');
+        return clean;
+    }
+}
 
+;// CONCATENATED MODULE: ./src/lib/map-with-concurrency.ts
+/** Maps items through an async function with at most `limit` running at once, keeping order. */
+async function mapWithConcurrency(items, limit, work) {
+    const results = new Array(items.length);
+    let next = 0;
+    const worker = async () => {
+        for (let index = next++; index < items.length; index = next++) {
+            results[index] = await work(items[index]);
+        }
+    };
+    const workers = Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker);
+    await Promise.all(workers);
+    return results;
+}
+
+;// CONCATENATED MODULE: ./src/rotation/user-run.ts
+
+function startUserRun(user, deps, options) {
+    return {
+        user,
+        policy: options.policy,
+        dryRun: options.dryRun,
+        iam: deps.iam,
+        verifier: deps.verifier,
+        deps,
+        journal: { deletedKeyIds: [], deactivatedKeyIds: [], targets: [] },
+        log: (message) => deps.log(`${user.name}: ${message}`),
+        now: deps.now,
+        hasSecrets: deps.secrets !== undefined,
+        secrets() {
+            if (!deps.secrets)
+                throw new Error('github-token is required to write secrets');
+            return deps.secrets;
+        },
+    };
+}
+function resultOf(run, finish) {
+    return { user: run.user.name, ...run.journal, ...finish };
+}
 function targetResult(target, state, keyId, error) {
     const base = { target: describeTarget(target), scope: target.scope, state };
     return { ...base, ...(keyId ? { keyId } : {}), ...(error ? { error } : {}) };
 }
 
-;// CONCATENATED MODULE: ./src/policy.ts
-const DAY_MS = 86_400_000;
-/** Whole days from `then` to `now` (a key created 89.9 days ago is 89 days old). */
-function ageInDays(then, now) {
-    return Math.floor((now.getTime() - then.getTime()) / DAY_MS);
+;// CONCATENATED MODULE: ./src/rotation/preflight.ts
+/** Every target must be writable before IAM changes: a failure here changes nothing. */
+
+
+async function preflight(run) {
+    const { targets } = run.user;
+    const secrets = run.secrets();
+    const checks = await Promise.allSettled(targets.map((target) => secrets.preflight(target)));
+    const oldKeyId = run.journal.oldKeyId;
+    run.journal.targets = targets.map((target, i) => {
+        const check = checks[i];
+        return check?.status === 'rejected'
+            ? targetResult(target, 'failed', oldKeyId, messageOf(check.reason))
+            : targetResult(target, 'ready', oldKeyId);
+    });
+    const failures = checks.flatMap((check) => (check.status === 'rejected' ? [check.reason] : []));
+    if (failures.length === 0)
+        return undefined;
+    const reasons = failures.map(messageOf).join('; ');
+    return {
+        outcome: 'failed',
+        message: `a target cannot be written, nothing was changed: ${reasons}`,
+    };
 }
+
+;// CONCATENATED MODULE: ./src/rotation/dry-run.ts
+
+async function planDryRun(run, plan) {
+    const steps = plan.cleanup.map((key) => `delete inactive key ${key.id}`);
+    if (run.hasSecrets) {
+        const unreachable = await preflight(run);
+        if (unreachable)
+            return unreachable;
+        run.journal.targets = run.journal.targets.map((t) => ({ ...t, state: 'would-write' }));
+    }
+    if (plan.makeRoom)
+        steps.push(`delete ${plan.makeRoom.id} to make room`);
+    steps.push(`create a new key and write it to ${run.user.targets.length} target(s)`);
+    steps.push(...plan.retire.map((key) => `${run.policy.retireOldKey} ${key.id}`));
+    return { outcome: 'would-rotate', message: `${plan.reason}; would ${steps.join(', ')}` };
+}
+
+;// CONCATENATED MODULE: ./src/rotation/key-steps.ts
+
+async function deleteKeys(run, keys) {
+    for (const key of keys) {
+        await run.iam.deleteKey(run.user.name, key.id);
+        run.journal.deletedKeyIds.push(key.id);
+        run.log(`deleted ${key.status.toLowerCase()} key ${key.id}`);
+    }
+}
+/** Deactivate (reversible, AWS's advice) or delete, as `retire-old-key` says. */
+async function retireKeys(run, keys, action) {
+    for (const key of keys) {
+        if (action === 'delete') {
+            await run.iam.deleteKey(run.user.name, key.id);
+            run.journal.deletedKeyIds.push(key.id);
+        }
+        else {
+            await run.iam.setStatus(run.user.name, key.id, 'Inactive');
+            run.journal.deactivatedKeyIds.push(key.id);
+        }
+        run.log(`${action === 'delete' ? 'deleted' : 'deactivated'} ${key.id}`);
+    }
+}
+/** Deletes a key no target holds; says so, or says what a person must do. */
+async function rollBack(run, keyId) {
+    try {
+        await run.iam.deleteKey(run.user.name, keyId);
+        run.journal.deletedKeyIds.push(keyId);
+        return `the new key ${keyId} was deleted and the old key is untouched`;
+    }
+    catch (error) {
+        return `deleting the new key ${keyId} also failed (${messageOf(error)}): delete it by hand`;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/rotation/write-targets.ts
+
+
+
+
+async function distribute(run, plan, key) {
+    const { journal, user } = run;
+    journal.targets = await Promise.all(user.targets.map((target) => writeTarget(run, target, key, journal.oldKeyId)));
+    const written = journal.targets.filter((t) => t.state === 'written').length;
+    const touched = journal.targets.filter((t) => t.state !== 'failed').length;
+    if (written === user.targets.length) {
+        await retireKeys(run, plan.retire, run.policy.retireOldKey);
+        return { outcome: 'rotated', message: `rotated: ${plan.reason}` };
+    }
+    if (touched === 0) {
+        const rollback = await rollBack(run, key.id);
+        return { outcome: 'failed', message: `no target could be written; ${rollback}` };
+    }
+    return { outcome: 'failed', message: partialMessage(journal.targets, key) };
+}
+function partialMessage(targets, key) {
+    const names = (state) => targets
+        .filter((t) => t.state === state)
+        .map((t) => t.target)
+        .join('; ');
+    const failed = names('failed');
+    const partial = names('partial');
+    return [
+        `only some targets hold the new key ${key.id}; both keys stay active and nothing was retired.`,
+        failed && `Still on the old key (it works): ${failed}.`,
+        partial &&
+            `May hold the new secret key with the old key id, which fails until the next run ` +
+                `completes the pair: ${partial}.`,
+        'Fix the cause shown for each target and run again; see the README on converging.',
+    ]
+        .filter(Boolean)
+        .join(' ');
+}
+/** Secret key first, key id last: after a crash the id can be read back from IAM, the secret never. */
+async function writeTarget(run, target, key, oldKeyId) {
+    const where = describeScope(target.scope);
+    const secrets = run.secrets();
+    try {
+        await secrets.write(target, target.secretAccessKeyName, key.secret);
+        run.log(`wrote ${target.secretAccessKeyName} to ${where}`);
+    }
+    catch (error) {
+        // A refusal stored nothing; any other failure may have stored the new secret key, so the
+        // new key must not be rolled back for this target.
+        const state = mayHaveStored(error) ? 'partial' : 'failed';
+        return targetResult(target, state, oldKeyId, messageOf(error));
+    }
+    try {
+        await secrets.write(target, target.accessKeyIdName, key.id);
+        run.log(`wrote ${target.accessKeyIdName} (${key.id}) to ${where}`);
+        return targetResult(target, 'written', key.id);
+    }
+    catch (error) {
+        return targetResult(target, 'partial', oldKeyId, messageOf(error));
+    }
+}
+
+;// CONCATENATED MODULE: ./src/rotation/execute-rotation.ts
+
+
+
+
+async function executeRotation(run, plan) {
+    const unreachable = await preflight(run);
+    if (unreachable)
+        return unreachable;
+    await deleteKeys(run, plan.cleanup);
+    if (plan.makeRoom)
+        await deleteKeys(run, [plan.makeRoom]);
+    const key = await run.iam.createKey(run.user.name);
+    run.journal.newKeyId = key.id;
+    run.log(`created ${key.id}`);
+    const unverified = await verify(run, key);
+    if (unverified)
+        return unverified;
+    // Switching to a key that was not verified could sign the retirement with an unpropagated key.
+    if (run.policy.verifyNewKey)
+        run.deps.onVerified?.(key);
+    return await distribute(run, plan, key);
+}
+/** A key that never authenticates is deleted again: nothing else has changed yet. */
+async function verify(run, key) {
+    if (!run.policy.verifyNewKey)
+        return undefined;
+    try {
+        await run.verifier.waitUntilWorks(run.user.name, key, run.policy.verifyTimeoutSeconds);
+        run.log(`${key.id} authenticates`);
+        return undefined;
+    }
+    catch (error) {
+        const rollback = await rollBack(run, key.id);
+        return { outcome: 'failed', message: `${messageOf(error)}; ${rollback}` };
+    }
+}
+
+;// CONCATENATED MODULE: ./src/rotation/plan.ts
+/**
+ * The rotation policy as pure functions: IAM key facts + policy + now -> plan.
+ * No I/O here, so every branch is unit-testable with plain data.
+ */
+
 const newestFirst = (a, b) => b.createdAt.getTime() - a.createdAt.getTime();
 /** Inactive keys whose last use (or creation, if never used) can no longer be recent enough. */
 function keysNeedingLastUse(keys, policy, now) {
@@ -77856,12 +77493,7 @@ function planRotation(keys, policy, now) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/recovery.ts
-/**
- * Recognising an interrupted rotation (pure). A run that died after creating a key leaves the
- * user with two active keys; the targets' `updated_at` stamps, compared with the newest key's
- * creation date, tell which key each target holds, since the action writes right after creating.
- */
+;// CONCATENATED MODULE: ./src/rotation/interrupted-rotation.ts
 
 /** GitHub and IAM clocks differ a little; writes this close before creation count as after. */
 const CLOCK_SKEW_MS = 5_000;
@@ -77944,64 +77576,7 @@ function mixedReason(holdings, newest, older) {
         'until the next run) and run again with max-age-days: 0.');
 }
 
-;// CONCATENATED MODULE: ./src/steps.ts
-/** Small IAM and GitHub steps shared by rotation and recovery; each records what it did. */
-
-
-
-/** Every target must be writable before IAM changes: a failure here changes nothing. */
-async function preflight(targets, deps, journal) {
-    const secrets = requireStore(deps);
-    const checks = await Promise.allSettled(targets.map((target) => secrets.preflight(target)));
-    journal.targets = targets.map((target, i) => {
-        const check = checks[i];
-        return check?.status === 'rejected'
-            ? targetResult(target, 'failed', journal.oldKeyId, errorMessage(check.reason))
-            : targetResult(target, 'ready', journal.oldKeyId);
-    });
-    const failures = checks.flatMap((check) => (check.status === 'rejected' ? [check.reason] : []));
-    if (failures.length === 0)
-        return undefined;
-    const reasons = failures.map(errorMessage).join('; ');
-    return {
-        outcome: 'failed',
-        message: `a target cannot be written, nothing was changed: ${reasons}`,
-    };
-}
-async function deleteKeys(user, keys, deps, journal) {
-    for (const key of keys) {
-        await deps.iam.deleteKey(user, key.id);
-        journal.deletedKeyIds.push(key.id);
-        deps.log(`${user}: deleted ${key.status.toLowerCase()} key ${key.id}`);
-    }
-}
-/** Deactivate (reversible, AWS's advice) or delete, as `retire-old-key` says. */
-async function retireKeys(user, keys, action, deps, journal) {
-    for (const key of keys) {
-        if (action === 'delete') {
-            await deps.iam.deleteKey(user, key.id);
-            journal.deletedKeyIds.push(key.id);
-        }
-        else {
-            await deps.iam.setStatus(user, key.id, 'Inactive');
-            journal.deactivatedKeyIds.push(key.id);
-        }
-        deps.log(`${user}: ${action === 'delete' ? 'deleted' : 'deactivated'} ${key.id}`);
-    }
-}
-/** Deletes a key no target holds; says so, or says what a person must do. */
-async function rollBack(user, keyId, deps, journal) {
-    try {
-        await deps.iam.deleteKey(user, keyId);
-        journal.deletedKeyIds.push(keyId);
-        return `the new key ${keyId} was deleted and the old key is untouched`;
-    }
-    catch (error) {
-        return `deleting the new key ${keyId} also failed (${errorMessage(error)}): delete it by hand`;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/recover.ts
+;// CONCATENATED MODULE: ./src/rotation/recover-interrupted.ts
 /** Finishes or undoes a rotation a crashed run left behind, before the normal plan runs. */
 
 
@@ -78009,9 +77584,9 @@ async function rollBack(user, keyId, deps, journal) {
 
 
 
-async function readStamps(targets, deps) {
-    const store = requireStore(deps);
-    return Promise.all(targets.map(async (target) => ({
+async function readStamps(run) {
+    const store = run.secrets();
+    return Promise.all(run.user.targets.map(async (target) => ({
         target,
         secretUpdatedAt: await store.updatedAt(target, target.secretAccessKeyName),
         idUpdatedAt: await store.updatedAt(target, target.accessKeyIdName),
@@ -78026,74 +77601,71 @@ function keysAfter(keys, recovery, retire, now) {
     const retired = { ...changed, status: 'Inactive', lastUsedAt: now };
     return keys.map((k) => (k === changed ? retired : k));
 }
-async function recoverInterrupted(user, keys, deps, options, journal) {
+async function recoverInterrupted(run, keys) {
     const pair = activePair(keys);
-    if (!pair || !mayBeInterrupted(pair[0], deps, options))
+    if (!pair || !mayBeInterrupted(run, pair[0]))
         return { kind: 'continue', keys };
-    const unreachable = await preflight(user.targets, deps, journal);
+    const unreachable = await preflight(run);
     if (unreachable)
         return { kind: 'done', finish: unreachable };
-    const stamps = await readStamps(user.targets, deps);
-    const recovery = assessRecovery(pair[0], pair[1], stamps, deps.now());
-    deps.log(`${user.name}: ${recovery.reason}`);
+    const stamps = await readStamps(run);
+    const recovery = assessRecovery(pair[0], pair[1], stamps, run.now());
+    run.log(recovery.reason);
     // A half-written pair holds the newest secret with an old id: broken until completed, and
     // completing it is safe whatever happens next (the newest key stays active).
     const foreign = recovery.holdings.some((h) => h.holding === 'foreign');
-    if (!options.dryRun && !foreign) {
-        const failed = await completePairs(user.name, recovery, deps);
+    if (!run.dryRun && !foreign) {
+        const failed = await completePairs(run, recovery);
         if (failed)
             return { kind: 'done', finish: failed };
     }
     if (recovery.kind === 'stuck')
-        return stuck(recovery, journal);
-    if (!options.dryRun)
-        await applyRecovery(user.name, recovery, deps, options, journal);
-    const after = keysAfter(keys, recovery, options.policy.retireOldKey, deps.now());
-    return {
-        kind: 'continue',
-        keys: after,
-        recovery,
-    };
+        return stuck(run, recovery);
+    if (!run.dryRun)
+        await applyRecovery(run, recovery);
+    const after = keysAfter(keys, recovery, run.policy.retireOldKey, run.now());
+    return { kind: 'continue', keys: after, recovery };
 }
 /**
  * A crashed run leaves a second active key younger than max-age-days. Two stale active keys are
  * not a crash artifact: they follow `two-active-keys`.
  */
-function mayBeInterrupted(newest, deps, options) {
-    if (options.dryRun && !deps.secrets)
+function mayBeInterrupted(run, newest) {
+    if (run.dryRun && !run.hasSecrets)
         return false;
     // With max-age-days 0 every key is stale; a key from today may still be a crash's leftover.
-    return ageInDays(newest.createdAt, deps.now()) < Math.max(options.policy.maxAgeDays, 1);
+    return ageInDays(newest.createdAt, run.now()) < Math.max(run.policy.maxAgeDays, 1);
 }
-function stuck(recovery, journal) {
-    journal.targets = recovery.holdings.map(({ target, holding }) => targetResult(target, holding === 'old' ? 'failed' : 'written', holding === 'old' ? recovery.older.id : recovery.newest.id));
+function stuck(run, recovery) {
+    run.journal.targets = recovery.holdings.map(({ target, holding }) => targetResult(target, holding === 'old' ? 'failed' : 'written', holding === 'old' ? recovery.older.id : recovery.newest.id));
     return { kind: 'done', finish: { outcome: 'failed', message: recovery.reason } };
 }
-async function completePairs(user, recovery, deps) {
-    const store = requireStore(deps);
+async function completePairs(run, recovery) {
+    const store = run.secrets();
     for (const target of recovery.completePairs) {
         try {
             await store.write(target, target.accessKeyIdName, recovery.newest.id);
-            deps.log(`${user}: completed the pair in ${target.accessKeyIdName} with ${recovery.newest.id}`);
+            run.log(`completed the pair in ${target.accessKeyIdName} with ${recovery.newest.id}`);
         }
         catch (error) {
-            const message = `${recovery.reason}; completing a pair failed: ${errorMessage(error)}`;
+            const message = `${recovery.reason}; completing a pair failed: ${messageOf(error)}`;
             return { outcome: 'failed', message };
         }
     }
     return undefined;
 }
-async function applyRecovery(user, recovery, deps, options, journal) {
+async function applyRecovery(run, recovery) {
     if (recovery.kind === 'finish') {
-        await retireKeys(user, [recovery.older], options.policy.retireOldKey, deps, journal);
+        await retireKeys(run, [recovery.older], run.policy.retireOldKey);
     }
     else {
         // Deactivate, not delete: reversible if someone outside the targets uses the key after all.
-        await retireKeys(user, [recovery.newest], 'deactivate', deps, journal);
+        await retireKeys(run, [recovery.newest], 'deactivate');
     }
 }
 
-;// CONCATENATED MODULE: ./src/rotate.ts
+;// CONCATENATED MODULE: ./src/rotation/rotate-user.ts
+/** One user, start to end: recover what a crashed run left, plan, then carry the plan out. */
 
 
 
@@ -78103,201 +77675,802 @@ async function applyRecovery(user, recovery, deps, options, journal) {
 
 
 async function rotateUser(user, deps, options) {
-    const journal = {
-        user: user.name,
-        deletedKeyIds: [],
-        deactivatedKeyIds: [],
-        targets: [],
-    };
+    const run = startUserRun(user, deps, options);
     let finish;
     try {
-        finish = await rotateOrRecover(user, deps, options, journal);
+        finish = await rotateOrRecover(run);
     }
     catch (error) {
-        finish = { outcome: 'failed', message: errorMessage(error) };
+        finish = { outcome: 'failed', message: messageOf(error) };
     }
-    return { ...journal, ...finish };
+    return resultOf(run, finish);
 }
-async function rotateOrRecover(user, deps, options, journal) {
-    const listed = await deps.iam.listKeys(user.name);
-    const recovered = await recoverInterrupted(user, listed, deps, options, journal);
+async function rotateOrRecover(run) {
+    const listed = await run.iam.listKeys(run.user.name);
+    const recovered = await recoverInterrupted(run, listed);
     if (recovered.kind === 'done')
         return recovered.finish;
-    const plan = await planUser(recovered.keys, deps, options.policy);
-    deps.log(`${user.name}: ${plan.action}: ${plan.reason}`);
+    const plan = await planUser(run, recovered.keys);
+    run.log(`${plan.action}: ${plan.reason}`);
     const { recovery } = recovered;
     if (recovery?.kind === 'finish' && plan.action === 'fresh') {
-        return finishedEarlier(user, recovery, plan, deps, options, journal);
+        return finishedEarlier(run, recovery, plan);
     }
-    journal.oldKeyId = plan.current?.id;
+    run.journal.oldKeyId = plan.current?.id;
     if (plan.current)
-        journal.oldKeyAgeDays = ageInDays(plan.current.createdAt, deps.now());
-    const finish = await carryOut(user, plan, deps, options, journal);
+        run.journal.oldKeyAgeDays = ageInDays(plan.current.createdAt, run.now());
+    const finish = await carryOut(run, plan);
     // Say what recovery did first: the plan alone would not explain the extra key changes.
     return recovery ? { ...finish, message: `${recovery.reason}; then ${finish.message}` } : finish;
 }
-async function planUser(keys, deps, policy) {
-    const now = deps.now();
-    const lookups = new Set(keysNeedingLastUse(keys, policy, now).map((key) => key.id));
-    const facts = await Promise.all(keys.map(async (key) => lookups.has(key.id) ? { ...key, lastUsedAt: await deps.iam.lastUsed(key.id) } : key));
-    return planRotation(facts, policy, now);
+/** Looks up last use only for the keys whose fate depends on it, then plans. */
+async function planUser(run, keys) {
+    const now = run.now();
+    const lookups = new Set(keysNeedingLastUse(keys, run.policy, now).map((key) => key.id));
+    const facts = await Promise.all(keys.map(async (key) => lookups.has(key.id) ? { ...key, lastUsedAt: await run.iam.lastUsed(key.id) } : key));
+    return planRotation(facts, run.policy, now);
 }
 /** A crashed run had written every target; this run retired its old key. */
-async function finishedEarlier(user, recovery, plan, deps, options, journal) {
+async function finishedEarlier(run, recovery, plan) {
+    const { journal } = run;
     journal.oldKeyId = recovery.older.id;
-    journal.oldKeyAgeDays = ageInDays(recovery.older.createdAt, deps.now());
+    journal.oldKeyAgeDays = ageInDays(recovery.older.createdAt, run.now());
     journal.newKeyId = recovery.newest.id;
-    journal.targets = user.targets.map((t) => targetResult(t, 'written', recovery.newest.id));
-    if (!options.dryRun)
-        await deleteKeys(user.name, plan.cleanup, deps, journal);
-    const verb = options.dryRun ? 'would finish' : 'finished';
+    journal.targets = run.user.targets.map((t) => targetResult(t, 'written', recovery.newest.id));
+    if (!run.dryRun)
+        await deleteKeys(run, plan.cleanup);
+    const verb = run.dryRun ? 'would finish' : 'finished';
     return {
-        outcome: options.dryRun ? 'would-rotate' : 'rotated',
+        outcome: run.dryRun ? 'would-rotate' : 'rotated',
         message: `${verb} an interrupted rotation: every target holds ${recovery.newest.id}`,
     };
 }
-async function carryOut(user, plan, deps, options, journal) {
+async function carryOut(run, plan) {
     if (plan.action === 'blocked')
         return { outcome: 'failed', message: plan.reason };
     if (plan.action === 'fresh') {
-        if (options.dryRun) {
+        if (run.dryRun) {
             const steps = plan.cleanup.map((key) => `delete inactive key ${key.id}`);
             return { outcome: 'fresh', message: [plan.reason, ...steps].join('; would ') };
         }
-        await deleteKeys(user.name, plan.cleanup, deps, journal);
+        await deleteKeys(run, plan.cleanup);
         return { outcome: 'fresh', message: plan.reason };
     }
-    return options.dryRun
-        ? await dryRun(user, plan, deps, options.policy, journal)
-        : await execute(user, plan, deps, options.policy, journal);
-}
-/** A rotation that is due: every step in the safe order. */
-async function execute(user, plan, deps, policy, journal) {
-    const unreachable = await preflight(user.targets, deps, journal);
-    if (unreachable)
-        return unreachable;
-    await deleteKeys(user.name, plan.cleanup, deps, journal);
-    if (plan.makeRoom)
-        await deleteKeys(user.name, [plan.makeRoom], deps, journal);
-    const key = await deps.iam.createKey(user.name);
-    journal.newKeyId = key.id;
-    deps.log(`${user.name}: created ${key.id}`);
-    const unverified = await verify(user.name, key, deps, policy, journal);
-    if (unverified)
-        return unverified;
-    // Switching to a key that was not verified could sign the retirement with an unpropagated key.
-    if (policy.verifyNewKey)
-        deps.onVerified?.(key);
-    return await distribute(user, plan, key, deps, policy, journal);
-}
-/** A key that never authenticates is deleted again: nothing else has changed yet. */
-async function verify(user, key, deps, policy, journal) {
-    if (!policy.verifyNewKey)
-        return undefined;
-    try {
-        await deps.verifier.waitUntilWorks(user, key, policy.verifyTimeoutSeconds);
-        deps.log(`${user}: ${key.id} authenticates`);
-        return undefined;
-    }
-    catch (error) {
-        const rollback = await rollBack(user, key.id, deps, journal);
-        return { outcome: 'failed', message: `${errorMessage(error)}; ${rollback}` };
-    }
-}
-/** Writes the key to every target, then retires the old keys only if all of them hold it. */
-async function distribute(user, plan, key, deps, policy, journal) {
-    const secrets = requireStore(deps);
-    const write = (target) => writeTarget(target, key, { secrets, log: (m) => deps.log(`${user.name}: ${m}`) }, journal.oldKeyId);
-    journal.targets = await Promise.all(user.targets.map(write));
-    const written = journal.targets.filter((t) => t.state === 'written').length;
-    const touched = journal.targets.filter((t) => t.state !== 'failed').length;
-    if (written === user.targets.length) {
-        await retireKeys(user.name, plan.retire, policy.retireOldKey, deps, journal);
-        return { outcome: 'rotated', message: `rotated: ${plan.reason}` };
-    }
-    if (touched === 0) {
-        const rollback = await rollBack(user.name, key.id, deps, journal);
-        return { outcome: 'failed', message: `no target could be written; ${rollback}` };
-    }
-    return { outcome: 'failed', message: partialMessage(journal, key) };
-}
-function partialMessage(journal, key) {
-    const names = (state) => journal.targets
-        .filter((t) => t.state === state)
-        .map((t) => t.target)
-        .join('; ');
-    const failed = names('failed');
-    const partial = names('partial');
-    return [
-        `only some targets hold the new key ${key.id}; both keys stay active and nothing was retired.`,
-        failed && `Still on the old key (it works): ${failed}.`,
-        partial &&
-            `May hold the new secret key with the old key id, which fails until the next run ` +
-                `completes the pair: ${partial}.`,
-        'Fix the cause shown for each target and run again; see the README on converging.',
-    ]
-        .filter(Boolean)
-        .join(' ');
-}
-/** Secret key first, key id last: after a crash the id can be read back from IAM, the secret never. */
-async function writeTarget(target, key, io, oldKeyId) {
-    const where = describeScope(target.scope);
-    try {
-        await io.secrets.write(target, target.secretAccessKeyName, key.secret);
-        io.log(`wrote ${target.secretAccessKeyName} to ${where}`);
-    }
-    catch (error) {
-        // GitHub refused (4xx): nothing was stored. Anything else (5xx after retries, a timeout, a
-        // reset) may have stored it, so the new key must not be rolled back for this target.
-        const refused = isRefusal(error);
-        return targetResult(target, refused ? 'failed' : 'partial', oldKeyId, errorMessage(error));
-    }
-    try {
-        await io.secrets.write(target, target.accessKeyIdName, key.id);
-        io.log(`wrote ${target.accessKeyIdName} (${key.id}) to ${where}`);
-        return targetResult(target, 'written', key.id);
-    }
-    catch (error) {
-        return targetResult(target, 'partial', oldKeyId, errorMessage(error));
-    }
-}
-/** A rotation that is due, as a plan: access is checked, nothing changes. */
-async function dryRun(user, plan, deps, policy, journal) {
-    const steps = plan.cleanup.map((key) => `delete inactive key ${key.id}`);
-    if (deps.secrets) {
-        const unreachable = await preflight(user.targets, deps, journal);
-        if (unreachable)
-            return unreachable;
-        journal.targets = journal.targets.map((t) => ({ ...t, state: 'would-write' }));
-    }
-    if (plan.makeRoom)
-        steps.push(`delete ${plan.makeRoom.id} to make room`);
-    steps.push(`create a new key and write it to ${user.targets.length} target(s)`);
-    steps.push(...plan.retire.map((key) => `${policy.retireOldKey} ${key.id}`));
-    return { outcome: 'would-rotate', message: `${plan.reason}; would ${steps.join(', ')}` };
+    return run.dryRun ? await planDryRun(run, plan) : await executeRotation(run, plan);
 }
 
-;// CONCATENATED MODULE: ./src/self-rotation.ts
+;// CONCATENATED MODULE: ./src/rotation/self-rotation.ts
 /**
  * Self-rotation: when the action runs as one of the IAM users it rotates, that user goes last,
  * alone, and the action switches to the new key before it retires the one it runs with.
  */
 
-
-async function identifyCaller(sts) {
-    const identity = await sts.send(new client_sts_dist_cjs/* GetCallerIdentityCommand */.zI({}));
-    const arn = identity.Arn ?? '';
-    return { arn, userName: userNameFromArn(arn) };
-}
 /** Splits the users into those rotated first (concurrently) and the caller's own, if listed. */
 function splitSelf(users, caller) {
-    // IAM user names are case-insensitive.
-    const isSelf = (user) => user.name.toLowerCase() === caller.userName?.toLowerCase();
+    const isSelf = (user) => sameIamUser(user.name, caller.userName);
     return { others: users.filter((u) => !isSelf(u)), self: users.find(isSelf) };
 }
 
+;// CONCATENATED MODULE: ./src/rotation/rotate-all.ts
+
+
+
+async function rotateAll(users, deps, options) {
+    const { others, self } = splitSelf(users, { userName: options.callerUserName });
+    const results = await mapWithConcurrency(others, options.concurrency, (user) => rotateUser(user, deps, options));
+    if (!self)
+        return results;
+    deps.log(`${self.name}: the action runs as this user; it is rotated last`);
+    const onVerified = (key) => options.switchToNewKey(self.name, key);
+    return [...results, await rotateUser(self, { ...deps, onVerified }, options)];
+}
+
+;// CONCATENATED MODULE: ./src/settings/config-file/config-error.ts
+/** The one error the config parser throws, so callers can tell a bad file from a bug. */
+/** The config file is invalid; `problems` holds one actionable line per problem. */
+class ConfigError extends Error {
+    problems;
+    constructor(source, problems) {
+        const count = problems.length === 1 ? '1 problem' : `${problems.length} problems`;
+        super(`config file ${source} has ${count}:\n  ${problems.join('\n  ')}`);
+        this.name = 'ConfigError';
+        this.problems = problems;
+    }
+}
+
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var dist = __nccwpck_require__(8815);
+;// CONCATENATED MODULE: ./src/settings/config-file/document.ts
+/**
+ * YAML text -> document and plain data. Syntax errors stop here, with line and column, since
+ * nothing after them can be trusted.
+ */
+
+
+/** Parses the text; throws ConfigError listing every syntax error in it. */
+function parseFile(text, source) {
+    const lineCounter = new dist/* LineCounter */.HN();
+    const doc = (0,dist/* parseDocument */.Tp)(text, { prettyErrors: true, lineCounter });
+    if (doc.errors.length > 0) {
+        throw new ConfigError(source, doc.errors.map((error) => syntaxProblem(error, source)));
+    }
+    return { doc, lineCounter, data: documentData(doc, source) };
+}
+/** "config.yml:3:5: message": the pretty suffix yaml adds repeats the position over lines. */
+function syntaxProblem(error, source) {
+    const message = error.message.replace(/ at line \d+, column \d+[\s\S]*$/, '');
+    const pos = error.linePos?.[0];
+    return pos ? `${source}:${pos.line}:${pos.col}: ${message}` : `${source}: ${message}`;
+}
+function documentData(doc, source) {
+    try {
+        return doc.toJS();
+    }
+    catch (error) {
+        // e.g. alias expansion past yaml's limit ("billion laughs"): not a shape problem.
+        throw new ConfigError(source, [`${source}: ${error.message}`]);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/settings/config-file/problem.ts
+/**
+ * What every check produces and the output consumes: a problem and where it is. Kept apart so
+ * the checks and the line-locating output do not depend on each other.
+ */
+/** ['users', 0, 'targets', 2] -> "users[0].targets[2]" */
+function pathText(path) {
+    return path
+        .map((part, i) => (typeof part === 'number' ? `[${part}]` : i === 0 ? part : `.${part}`))
+        .join('');
+}
+
+;// CONCATENATED MODULE: ./src/settings/config-file/lines.ts
+/**
+ * Problems as the lines a person reads: "config.yml:12: users[0].name: message", in file order,
+ * the line found by walking the problem's path through the YAML document.
+ */
+
+
+function formatProblems(problems, doc, lineCounter, source) {
+    const located = problems.map((problem) => ({ problem, line: lineOf(problem, doc, lineCounter) }));
+    // Stable sort: in file order, problems on one line in the order they were found.
+    located.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
+    return located.map(({ problem, line }) => {
+        const where = line === undefined ? source : `${source}:${line}`;
+        const path = pathText(problem.path);
+        return path ? `${where}: ${path}: ${problem.message}` : `${where}: ${problem.message}`;
+    });
+}
+/** The line of the node at the path, or of its nearest ancestor the document has. */
+function lineOf(problem, doc, lineCounter) {
+    for (let depth = problem.path.length; depth >= 0; depth--) {
+        const node = doc.getIn(problem.path.slice(0, depth), true);
+        const keyNode = depth === problem.path.length ? keyNodeOf(node, problem.key) : undefined;
+        const offset = (keyNode ?? node)?.range?.[0];
+        if (offset !== undefined)
+            return lineCounter.linePos(offset).line;
+    }
+    return undefined;
+}
+/** The key's own node in the mapping, so an unknown key is reported on its line. */
+function keyNodeOf(node, key) {
+    if (key === undefined || !(0,dist/* isMap */.jh)(node))
+        return undefined;
+    const pair = node.items.find((item) => (0,dist/* isScalar */.jn)(item.key) && String(item.key.value) === key);
+    return (0,dist/* isScalar */.jn)(pair?.key) ? pair.key : undefined;
+}
+
+;// CONCATENATED MODULE: ./src/settings/naming-rules.ts
+/** Naming rules of IAM and GitHub, shared by the inputs and the config file. */
+// IAM: 1-64 characters of letters, digits and + = , . @ _ -
+const IAM_USER = /^[\w+=,.@-]{1,64}$/;
+// GitHub: letters, digits and underscores, not starting with a digit or GITHUB_.
+const SECRET_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const OWNER = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/;
+const REPO = /^[A-Za-z0-9._-]{1,100}$/;
+const DEFAULT_ACCESS_KEY_ID_NAME = 'AWS_ACCESS_KEY_ID';
+const DEFAULT_SECRET_ACCESS_KEY_NAME = 'AWS_SECRET_ACCESS_KEY';
+/** Returns a problem description, or undefined when the name is valid. */
+function iamUserProblem(name) {
+    return IAM_USER.test(name)
+        ? undefined
+        : `"${name}" is not a valid IAM user name (1-64 letters, digits and +=,.@_-)`;
+}
+function secretNameProblem(name) {
+    if (!SECRET_NAME.test(name)) {
+        return `"${name}" is not a valid secret name (letters, digits and underscores; not starting with a digit)`;
+    }
+    if (/^GITHUB_/i.test(name))
+        return `"${name}" is not a valid secret name (must not start with GITHUB_)`;
+    return undefined;
+}
+function ownerProblem(owner) {
+    return OWNER.test(owner) ? undefined : `"${owner}" is not a valid GitHub owner name`;
+}
+function repoNameProblem(repo) {
+    return REPO.test(repo) && repo !== '.' && repo !== '..'
+        ? undefined
+        : `"${repo}" is not a valid repository name`;
+}
+/** Splits "owner/repo", or returns the problem. */
+function parseRepository(value) {
+    const parts = value.split('/');
+    const [owner, repo] = parts;
+    if (parts.length !== 2 || !owner || !repo) {
+        return { problem: `"${value}" is not of the form owner/repo` };
+    }
+    const problem = ownerProblem(owner) ?? repoNameProblem(repo);
+    return problem ? { problem } : { owner, repo };
+}
+function environmentProblem(name) {
+    // GitHub allows most characters but not these, and at most 255 of them.
+    return name.length > 0 && name.length <= 255 && !/[,:;"'`\\/?*<>|\p{Cc}]/u.test(name)
+        ? undefined
+        : `"${name}" is not a valid environment name`;
+}
+
+;// CONCATENATED MODULE: ./src/settings/config-file/loose.ts
+function isRecord(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+/** The mappings in a list, with their paths; anything else is the schema's to report. */
+function entries(list, path) {
+    if (!Array.isArray(list))
+        return [];
+    return list.flatMap((value, index) => isRecord(value) ? [{ value, path: [...path, index] }] : []);
+}
+
+;// CONCATENATED MODULE: ./src/settings/config-file/target-scope.ts
+/**
+ * What a target in the file writes to: its secret scope and its two secret names. Shared by the
+ * clash check (on unchecked data) and the UserSpec mapping (on validated data), so both agree.
+ */
+
+/** [access key id name, secret access key name], defaults filled in. */
+function secretNames(target) {
+    const id = target['access-key-id'];
+    const secret = target['secret-access-key'];
+    return [
+        typeof id === 'string' ? id : DEFAULT_ACCESS_KEY_ID_NAME,
+        typeof secret === 'string' ? secret : DEFAULT_SECRET_ACCESS_KEY_NAME,
+    ];
+}
+/** The target's scope, or undefined when the target is too broken to have one. */
+function scopeOf(target) {
+    const { kind = 'actions' } = target;
+    if (kind !== 'actions' && kind !== 'dependabot' && kind !== 'codespaces')
+        return undefined;
+    return target['organization'] === undefined
+        ? repositoryScopeOf(target, kind)
+        : organizationScopeOf(target, kind);
+}
+function organizationScopeOf(target, kind) {
+    const { organization, repository } = target;
+    return typeof organization === 'string' && repository === undefined
+        ? { type: 'organization', org: organization, kind }
+        : undefined;
+}
+function repositoryScopeOf(target, kind) {
+    const { repository, environment } = target;
+    const parsed = typeof repository === 'string' ? parseRepository(repository) : undefined;
+    if (!parsed || 'problem' in parsed)
+        return undefined;
+    if (environment === undefined)
+        return { type: 'repository', ...parsed, kind };
+    return typeof environment === 'string' && kind === 'actions'
+        ? { type: 'environment', ...parsed, environment }
+        : undefined;
+}
+
+;// CONCATENATED MODULE: ./src/settings/config-file/secret-clashes.ts
+/**
+ * One secret holds one key: two targets writing the same secret would overwrite each other's
+ * key, and a target whose two names are one secret would overwrite its own key id.
+ */
+
+
+
+
+/** Every clash between the users' targets, reported at the later target. */
+function duplicateSecrets(users) {
+    const claims = new Map();
+    const problems = [];
+    for (const user of users) {
+        for (const target of entries(user.value['targets'], [...user.path, 'targets'])) {
+            problems.push(...targetClashes(target, claims));
+        }
+    }
+    return problems;
+}
+function targetClashes({ value, path }, claims) {
+    const scope = scopeOf(value);
+    if (!scope)
+        return []; // too broken to write anywhere: the schema says why
+    const writer = { path, scope, names: secretNames(value) };
+    return [...sameNameProblems(writer), ...clashProblems(writer, claims)];
+}
+function sameNameProblems({ path, names }) {
+    if (!sameSecretName(names[0], names[1]))
+        return [];
+    return [{ path, message: `"access-key-id" and "secret-access-key" are both "${names[0]}"` }];
+}
+/** One problem per earlier target this one clashes with, naming the secrets both write. */
+function clashProblems(writer, claims) {
+    const clashes = [...claimSecrets(writer, claims)];
+    return clashes.map(([earlier, clashing]) => {
+        const verb = clashing.length > 1 ? 'are' : 'is';
+        const message = `${describeScope(writer.scope)}: ${clashing.join(' and ')} ${verb} also written by ${earlier}; each secret can hold only one key`;
+        return { path: writer.path, message };
+    });
+}
+/** Claims the writer's unclaimed secrets; returns earlier writer's path -> names it also writes. */
+function claimSecrets({ path, scope, names }, claims) {
+    const clashes = new Map();
+    for (const name of names) {
+        const key = secretKey(scope, name);
+        const earlier = claims.get(key);
+        if (earlier === undefined)
+            claims.set(key, path);
+        // The same path: both names of this target are one secret, reported by sameNameProblems.
+        else if (earlier !== path) {
+            clashes.set(pathText(earlier), [...(clashes.get(pathText(earlier)) ?? []), name]);
+        }
+    }
+    return clashes;
+}
+
+;// CONCATENATED MODULE: ./src/settings/config-file/rules.ts
+/**
+ * The checks a schema cannot express: names by the rules of naming-rules.ts, duplicate users, and
+ * two targets writing the same secret. They run even on data the schema rejected, so one run
+ * reports everything; they skip whatever has the wrong shape (see loose.ts).
+ */
+
+
+
+
+
+function ruleProblems(data) {
+    const users = entries(isRecord(data) ? data['users'] : undefined, ['users']);
+    return [
+        ...users.flatMap(({ value, path }) => userNameProblems(value, path)),
+        ...duplicateUsers(users),
+        ...users.flatMap(({ value, path }) => entries(value['targets'], [...path, 'targets']).flatMap((t) => targetNameProblems(t))),
+        ...duplicateSecrets(users),
+    ];
+}
+function userNameProblems(user, path) {
+    return checkName(user['name'], [...path, 'name'], iamUserProblem);
+}
+/** Only strings are checked: a value of another type is the schema's to report. */
+function checkName(value, path, check) {
+    const message = typeof value === 'string' ? check(value) : undefined;
+    return message ? [{ path, message }] : [];
+}
+function repositoryProblem(value) {
+    const parsed = parseRepository(value);
+    return 'problem' in parsed ? parsed.problem : undefined;
+}
+const TARGET_NAME_CHECKS = {
+    repository: repositoryProblem,
+    environment: environmentProblem,
+    organization: ownerProblem,
+    'access-key-id': secretNameProblem,
+    'secret-access-key': secretNameProblem,
+};
+function targetNameProblems({ value, path }) {
+    const fields = Object.entries(TARGET_NAME_CHECKS).flatMap(([key, check]) => checkName(value[key], [...path, key], check));
+    const repos = value['repositories'];
+    const listed = Array.isArray(repos)
+        ? repos.flatMap((repo, i) => checkName(repo, [...path, 'repositories', i], repoNameProblem))
+        : [];
+    return [...fields, ...listed];
+}
+/** Each IAM user once (names ignore case): two entries would rotate one key twice. */
+function duplicateUsers(users) {
+    const first = new Map();
+    const problems = [];
+    for (const { value, path } of users) {
+        const name = value['name'];
+        if (typeof name !== 'string')
+            continue;
+        const earlier = first.get(iamUserKey(name));
+        if (earlier) {
+            const message = `user "${name}" is already listed at ${pathText(earlier)}; list each user once, with all its targets`;
+            problems.push({ path: [...path, 'name'], message });
+        }
+        else
+            first.set(iamUserKey(name), path);
+    }
+    return problems;
+}
+
+// EXTERNAL MODULE: ./node_modules/ajv/dist/ajv.js
+var ajv = __nccwpck_require__(2463);
+;// CONCATENATED MODULE: ./schema/config.schema.json
+const config_schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/draft-07/schema#","$id":"urn:iam-key-rotation-action:config-schema:v1","title":"IAM key rotation config","description":"The IAM users whose access keys the action rotates, and the GitHub secrets each new key is written to. Passed to the action with the `config` input.","type":"object","additionalProperties":false,"required":["users"],"properties":{"users":{"title":"IAM users","description":"Every IAM user to rotate. Each user is listed once, with all the places its key is used.","type":"array","minItems":1,"items":{"$ref":"#/definitions/user"}}},"definitions":{"user":{"title":"IAM user","description":"One IAM user and the GitHub secrets that hold its access key.","type":"object","additionalProperties":false,"required":["name","targets"],"properties":{"name":{"title":"IAM user name","description":"The IAM user whose access key is rotated (1-64 letters, digits and +=,.@_-).","type":"string","pattern":"^[A-Za-z0-9+=,.@_-]{1,64}$","patternErrorMessage":"An IAM user name has 1-64 letters, digits and +=,.@_-"},"targets":{"title":"Targets","description":"Where the user\'s new key is written: repository, environment or organization secrets. Every target gets the new key before the old one is retired.","type":"array","minItems":1,"items":{"$ref":"#/definitions/target"}}}},"target":{"title":"Target","description":"One place that holds the key: give exactly one of `repository` (repository or environment secrets) or `organization` (organization secrets).","type":"object","additionalProperties":false,"properties":{"repository":{"title":"Repository","description":"`owner/repo` whose secrets hold the key. With `environment`, the environment\'s secrets instead.","type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9-]{0,38}/(?!\\\\.\\\\.?$)[A-Za-z0-9._-]{1,100}$","patternErrorMessage":"Write the repository as owner/repo.","examples":["octo/app"]},"environment":{"title":"Environment","description":"Write the repository\'s environment secrets for this environment (Actions secrets only). Only with `repository`.","type":"string","minLength":1,"maxLength":255,"pattern":"^[^,:;\\"\'`\\\\\\\\/?*<>|\\\\u0000-\\\\u001f\\\\u007f-\\\\u009f]*$","patternErrorMessage":"An environment name cannot contain , : ; \\" \' ` \\\\ / ? * < > | or control characters."},"organization":{"title":"Organization","description":"The organization whose secrets hold the key.","type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9-]{0,38}$","patternErrorMessage":"An organization name has letters, digits and hyphens and does not start with a hyphen.","examples":["octo"]},"visibility":{"title":"Organization secret visibility","description":"Which repositories of the organization may read the secrets: `all`, `private` (private and internal repositories) or `selected` (those in `repositories`; none when `repositories` is left out). Leave it out to keep the access an existing secret already has. Only with `organization`.","type":"string","enum":["all","private","selected"]},"repositories":{"title":"Selected repositories","description":"With `visibility: selected`: the names (without owner) of the organization\'s repositories that may read the secrets. The list replaces the current selection. Only with `organization`.","type":"array","uniqueItems":true,"items":{"title":"Repository name","description":"A repository of the organization, without the owner.","type":"string","pattern":"^(?!\\\\.\\\\.?$)[A-Za-z0-9._-]{1,100}$","patternErrorMessage":"A repository name has letters, digits and . _ -"}},"kind":{"title":"Secret kind","description":"Which secrets: `actions` (default), `dependabot` or `codespaces`. Environments hold Actions secrets only.","type":"string","enum":["actions","dependabot","codespaces"],"default":"actions"},"access-key-id":{"title":"Access key id secret name","description":"Name of the secret that receives the access key id.","type":"string","pattern":"^(?![Gg][Ii][Tt][Hh][Uu][Bb]_)[A-Za-z_][A-Za-z0-9_]*$","patternErrorMessage":"A secret name has letters, digits and underscores, does not start with a digit, and does not start with GITHUB_.","default":"AWS_ACCESS_KEY_ID"},"secret-access-key":{"title":"Secret access key secret name","description":"Name of the secret that receives the secret access key.","type":"string","pattern":"^(?![Gg][Ii][Tt][Hh][Uu][Bb]_)[A-Za-z_][A-Za-z0-9_]*$","patternErrorMessage":"A secret name has letters, digits and underscores, does not start with a digit, and does not start with GITHUB_.","default":"AWS_SECRET_ACCESS_KEY"}},"oneOf":[{"required":["repository"]},{"required":["organization"]}],"dependencies":{"environment":["repository"],"visibility":["organization"],"repositories":["organization"]},"allOf":[{"if":{"required":["repository","environment","kind"]},"then":{"properties":{"kind":{"const":"actions","errorMessage":"Environments only hold Actions secrets: remove `kind` or `environment`."}}}},{"if":{"required":["organization","repositories"]},"then":{"required":["visibility"],"errorMessage":"`repositories` needs `visibility: selected`.","properties":{"visibility":{"const":"selected","errorMessage":"`repositories` needs `visibility: selected`."}}}}]}}}');
+;// CONCATENATED MODULE: ./src/settings/config-file/did-you-mean.ts
+/** Typo guessing for unknown keys: "did you mean …?" saves a trip to the docs. */
+/** The known key a typo most likely meant: same letters, or a couple of edits away. */
+function closest(key, known) {
+    const bare = (text) => text.toLowerCase().replace(/[^a-z0-9]/g, '');
+    const same = known.find((candidate) => bare(candidate) === bare(key));
+    if (same)
+        return same;
+    const scored = known.map((candidate) => ({ candidate, distance: editDistance(key, candidate) }));
+    const best = scored.sort((a, b) => a.distance - b.distance)[0];
+    // Short keys are a couple of edits from anything: "id" is not a typo of "kind".
+    const limit = key.length > 4 ? 2 : 1;
+    return best && best.distance <= limit ? best.candidate : undefined;
+}
+/** Levenshtein distance, one row at a time. */
+function editDistance(a, b) {
+    let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+        const current = [i];
+        for (let j = 1; j <= b.length; j++) {
+            const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
+            current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution);
+        }
+        previous = current;
+    }
+    return previous[b.length] ?? 0;
+}
+
+;// CONCATENATED MODULE: ./src/settings/config-file/schema-messages.ts
+
+/** Messages about a value itself (as opposed to the keys of a mapping). */
+function valueMessage(error, path) {
+    const params = error.params;
+    switch (error.keyword) {
+        case 'type':
+            return typeMessage(String(params['type']), error.data, path.length === 0);
+        case 'enum':
+            return `must be one of ${error.schema.join(', ')}, not ${show(error.data)}`;
+        case 'const':
+            return `must be ${show(error.schema)}`;
+        case 'minItems':
+            return `must list at least one ${ITEM_NOUN[String(path.at(-1))] ?? 'item'}`;
+        case 'uniqueItems':
+            return `lists ${show(error.data[Number(params['i'])])} twice`;
+        case 'oneOf':
+            return oneOfMessage(error);
+        default:
+            return error.message ?? 'is invalid';
+    }
+}
+/** An unknown key, with the known key it most likely meant. */
+function unknownKey(key, parentSchema) {
+    const known = Object.keys(parentSchema['properties'] ?? {});
+    const guess = closest(key, known);
+    return guess ? `unknown key "${key}" (did you mean "${guess}"?)` : `unknown key "${key}"`;
+}
+const ITEM_NOUN = { users: 'user', targets: 'target' };
+const TYPE_NOUN = {
+    object: 'a mapping (key: value)',
+    array: 'a list',
+    string: 'a string',
+    number: 'a number',
+    integer: 'a number',
+    boolean: 'true or false',
+    null: 'empty',
+};
+function typeMessage(expected, data, isRoot) {
+    const actual = data === null ? 'null' : Array.isArray(data) ? 'array' : typeof data;
+    const got = data === null ? 'but is empty' : `not ${TYPE_NOUN[actual] ?? actual}`;
+    if (isRoot)
+        return `the file must be a mapping with a "users" list, ${got}`;
+    // YAML reads 2024, 1.10 or true as numbers and booleans; quoting keeps them strings.
+    const hint = expected === 'string' && data !== null && typeof data !== 'object' ? ' (quote it)' : '';
+    return `must be ${TYPE_NOUN[expected] ?? expected}, ${got}${hint}`;
+}
+/** "none of the branches" and "several branches" need different advice. */
+function oneOfMessage(error) {
+    const keys = error.schema.map((branch) => `"${String(branch['required'][0])}"`);
+    const passing = error.params['passingSchemas'];
+    if (passing === null)
+        return `needs one of ${keys.join(' or ')}`;
+    return `has both ${keys.join(' and ')}: give each its own target`;
+}
+function show(value) {
+    return JSON.stringify(value) ?? String(value);
+}
+
+;// CONCATENATED MODULE: ./src/settings/config-file/schema-problems.ts
+/**
+ * The JSON Schema's verdict as problems: ajv's errors, with the noise dropped, turned into one
+ * readable problem per real problem. The wording itself is in schema-messages.ts.
+ */
+
+
+
+let validator;
+function validate(data) {
+    // The schema's message keywords are editor hints (VS Code, yaml-language-server); ajv only
+    // needs to know them so strict mode accepts them. verbose: errors carry schema and data.
+    validator ??= new ajv.Ajv({
+        allErrors: true,
+        verbose: true,
+        keywords: ['errorMessage', 'patternErrorMessage'],
+    }).compile(config_schema_namespaceObject);
+    return validator(data) ? [] : (validator.errors ?? []);
+}
+function schemaProblems(data) {
+    const errors = validate(data);
+    return errors.filter((error) => !isNoise(error, errors)).map((error) => schemaProblem(error));
+}
+/** Fields whose names naming-rules.ts checks; the schema's patterns for them only help editors. */
+const NAME_FIELDS = new Set([
+    'name',
+    'repository',
+    'environment',
+    'organization',
+    'repositories',
+    'access-key-id',
+    'secret-access-key',
+]);
+const NAME_KEYWORDS = new Set(['pattern', 'minLength', 'maxLength']);
+/** Errors that add nothing a person can act on next to another error. */
+function isNoise(error, all) {
+    const path = pointerToPath(error.instancePath);
+    const field = [...path].reverse().find((part) => typeof part === 'string');
+    if (NAME_KEYWORDS.has(error.keyword) && field !== undefined && NAME_FIELDS.has(field)) {
+        return true; // ruleProblems reports these with naming-rules.ts's wording
+    }
+    // "if" only says "must match then"; the "then" errors say why.
+    if (error.keyword === 'if')
+        return true;
+    // oneOf's branches fail by design; the oneOf error itself is summarised.
+    if (/\/oneOf\/\d+\//.test(error.schemaPath))
+        return true;
+    return isDominated(error, all);
+}
+/** A wrong type (or an unknown enum value) makes every other error at that spot noise. */
+function isDominated(error, all) {
+    const here = all.filter((other) => other.instancePath === error.instancePath);
+    for (const keyword of ['type', 'enum']) {
+        if (here.some((other) => other.keyword === keyword))
+            return error.keyword !== keyword;
+    }
+    return false;
+}
+/** Errors about a mapping's keys point at the key; the rest at the value. */
+function schemaProblem(error) {
+    const path = pointerToPath(error.instancePath);
+    const custom = error.parentSchema?.['errorMessage'];
+    if (typeof custom === 'string')
+        return { path, message: custom.replace(/`/g, '"') };
+    const params = error.params;
+    switch (error.keyword) {
+        case 'additionalProperties': {
+            const key = String(params['additionalProperty']);
+            return { path, key, message: unknownKey(key, error.parentSchema) };
+        }
+        case 'required':
+            return { path, message: `missing required key "${String(params['missingProperty'])}"` };
+        case 'dependencies': {
+            const key = String(params['property']);
+            const needed = String(params['missingProperty']);
+            return { path, key, message: `"${key}" is only allowed together with "${needed}"` };
+        }
+        default:
+            return { path, message: valueMessage(error, path) };
+    }
+}
+/** "/users/0/targets/1" -> ['users', 0, 'targets', 1] (RFC 6901 escapes undone). */
+function pointerToPath(pointer) {
+    if (pointer === '')
+        return [];
+    return pointer
+        .slice(1)
+        .split('/')
+        .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'))
+        .map((part) => (/^(0|[1-9]\d*)$/.test(part) ? Number(part) : part));
+}
+
+;// CONCATENATED MODULE: ./src/settings/config-file/users.ts
+
+/** Only for validated data: the casts rely on the schema having checked the shape. */
+function toUserSpecs(data) {
+    return data.users.map(toUserSpec);
+}
+function toUserSpec(user) {
+    return { name: user.name, targets: user.targets.map(toTarget) };
+}
+function toTarget(raw) {
+    const scope = scopeOf(raw);
+    if (!scope)
+        throw new Error('unreachable: a validated target always has a scope');
+    const names = secretNames(raw);
+    const target = { scope, accessKeyIdName: names[0], secretAccessKeyName: names[1] };
+    const orgAccess = orgAccessOf(raw);
+    return orgAccess ? { ...target, orgAccess } : target;
+}
+/**
+ * Without `visibility` the action keeps the access an existing secret has. With it, the file
+ * is the truth: `selected` without `repositories` means no repository, stated explicitly as [].
+ */
+function orgAccessOf(raw) {
+    if (raw.organization === undefined || raw.visibility === undefined)
+        return undefined;
+    if (raw.visibility !== 'selected')
+        return { visibility: raw.visibility };
+    return { visibility: 'selected', repositories: [...(raw.repositories ?? [])] };
+}
+
+;// CONCATENATED MODULE: ./src/settings/config-file/index.ts
+
+
+
+
+
+
+
+/** Parses and validates a config file; throws ConfigError listing every problem in it. */
+function parseConfig(text, source) {
+    const { doc, lineCounter, data } = parseFile(text, source);
+    const problems = [...schemaProblems(data), ...ruleProblems(data)];
+    if (problems.length > 0) {
+        throw new ConfigError(source, formatProblems(problems, doc, lineCounter, source));
+    }
+    return toUserSpecs(data);
+}
+
+;// CONCATENATED MODULE: ./src/settings/input-defaults.ts
+/**
+ * The default of every input that has one: the single source, checked against action.yml by a
+ * test. A runner fills defaults in from action.yml; local runs and tests rely on these.
+ */
+
+const INPUT_DEFAULTS = {
+    'access-key-id-secret': DEFAULT_ACCESS_KEY_ID_NAME,
+    'secret-access-key-secret': DEFAULT_SECRET_ACCESS_KEY_NAME,
+    'max-age-days': '90',
+    'retire-old-key': 'deactivate',
+    'delete-inactive-after-days': '7',
+    'two-active-keys': 'fail',
+    'verify-new-key': 'true',
+    'verify-timeout-seconds': '60',
+    'dry-run': 'false',
+    concurrency: '4',
+};
+
+;// CONCATENATED MODULE: ./src/settings/input-parsing.ts
+/** Reading typed values from inputs, collecting every problem so a person sees all at once. */
+class InputError extends Error {
+    problems;
+    constructor(problems) {
+        super(`Invalid input, nothing was changed:\n- ${problems.join('\n- ')}`);
+        this.problems = problems;
+        this.name = 'InputError';
+    }
+}
+/** Collects problems so the user sees all of them at once. */
+class Problems {
+    list = [];
+    add(input, problem) {
+        if (problem)
+            this.list.push(`${input}: ${problem}`);
+    }
+}
+function parseInteger(input, name, problems, range) {
+    const text = input(name);
+    const value = Number(text);
+    if (!/^\d+$/.test(text) || value < range.min || value > range.max) {
+        problems.add(name, `"${text}" is not a whole number from ${range.min} to ${range.max}`);
+    }
+    return value;
+}
+function parseBoolean(input, name, problems) {
+    const text = input(name).toLowerCase();
+    if (text !== 'true' && text !== 'false')
+        problems.add(name, `"${input(name)}" is not true or false`);
+    return text === 'true';
+}
+function parseChoice(input, name, choices, problems) {
+    const text = input(name);
+    const choice = choices.find((c) => c === text);
+    if (!choice)
+        problems.add(name, `"${text}" is not one of: ${choices.join(', ')}`);
+    return choice ?? choices[0];
+}
+
+;// CONCATENATED MODULE: ./src/settings/action-inputs.ts
+
+
+
+
+
+
+function readSettings(read, context) {
+    const input = (name) => read(name).trim() || INPUT_DEFAULTS[name] || '';
+    const problems = new Problems();
+    const dryRun = parseBoolean(input, 'dry-run', problems);
+    const githubToken = read('github-token').trim() || undefined;
+    if (!githubToken && !dryRun) {
+        problems.add('github-token', 'is required (a token that may write secrets; GITHUB_TOKEN cannot)');
+    }
+    const policy = readPolicy(input, problems);
+    const concurrency = parseInteger(input, 'concurrency', problems, { min: 1, max: 64 });
+    const users = readUsers(input, context, problems);
+    if (problems.list.length > 0)
+        throw new InputError(problems.list);
+    return { githubToken, users, policy, dryRun, concurrency };
+}
+function readPolicy(input, problems) {
+    return {
+        maxAgeDays: parseInteger(input, 'max-age-days', problems, { min: 0, max: 36500 }),
+        retireOldKey: parseChoice(input, 'retire-old-key', ['deactivate', 'delete'], problems),
+        deleteInactiveAfterDays: parseInteger(input, 'delete-inactive-after-days', problems, {
+            min: 0,
+            max: 36500,
+        }),
+        twoActiveKeys: parseChoice(input, 'two-active-keys', ['fail', 'delete-least-recently-used'], problems),
+        verifyNewKey: parseBoolean(input, 'verify-new-key', problems),
+        verifyTimeoutSeconds: parseInteger(input, 'verify-timeout-seconds', problems, {
+            min: 1,
+            max: 900,
+        }),
+    };
+}
+function readUsers(input, context, problems) {
+    const iamUser = input('iam-user');
+    const configPath = input('config');
+    if (Boolean(iamUser) === Boolean(configPath)) {
+        problems.add('iam-user', 'set exactly one of "iam-user" (one user) or "config" (a file of users)');
+        return [];
+    }
+    return iamUser
+        ? [quickModeUser(iamUser, input, context, problems)]
+        : readConfig(configPath, context, problems);
+}
+function readConfig(path, context, problems) {
+    let text;
+    try {
+        text = context.readFile(path);
+    }
+    catch (error) {
+        problems.add('config', `cannot read ${path} (${error.code ?? 'error'})`);
+        return [];
+    }
+    try {
+        return parseConfig(text, path);
+    }
+    catch (error) {
+        if (!(error instanceof ConfigError))
+            throw error;
+        for (const problem of error.problems)
+            problems.add('config', problem);
+        return [];
+    }
+}
+function quickModeUser(name, input, context, problems) {
+    problems.add('iam-user', iamUserProblem(name));
+    const accessKeyIdName = input('access-key-id-secret');
+    const secretAccessKeyName = input('secret-access-key-secret');
+    problems.add('access-key-id-secret', secretNameProblem(accessKeyIdName));
+    problems.add('secret-access-key-secret', secretNameProblem(secretAccessKeyName));
+    if (sameSecretName(accessKeyIdName, secretAccessKeyName)) {
+        problems.add('secret-access-key-secret', 'must differ from access-key-id-secret');
+    }
+    const repository = input('repository') || context.workflowRepository || '';
+    const parsed = parseRepository(repository);
+    if ('problem' in parsed) {
+        problems.add('repository', repository ? parsed.problem : 'is required outside GitHub Actions');
+        return { name, targets: [] };
+    }
+    const environment = input('environment');
+    if (environment)
+        problems.add('environment', environmentProblem(environment));
+    const scope = environment
+        ? { type: 'environment', ...parsed, environment }
+        : { type: 'repository', ...parsed, kind: 'actions' };
+    const target = { scope, accessKeyIdName, secretAccessKeyName };
+    return { name, targets: [target] };
+}
+
 ;// CONCATENATED MODULE: ./src/main.ts
-/** The action: inputs -> settings -> rotate each user -> report. The one place with a catch-all. */
+/** The action, wired: inputs -> settings -> rotation -> report. The one place with a catch-all. */
 
 
 
@@ -78312,11 +78485,7 @@ function splitSelf(users, caller) {
 
 
 async function run(env = process.env) {
-    const secrets = new Set();
-    const mask = (secret) => {
-        core_setSecret(secret);
-        secrets.add(secret);
-    };
+    const redactor = new Redactor((secret) => core_setSecret(secret));
     try {
         const settings = readSettings((name) => getInput(name), {
             workflowRepository: env.GITHUB_REPOSITORY,
@@ -78324,38 +78493,29 @@ async function run(env = process.env) {
         });
         // A token from a step output is not always masked yet; mask it before anything can print it.
         if (settings.githubToken)
-            mask(settings.githubToken);
-        const aws = createAwsSession(awsRegion(env));
-        const caller = await identifyCaller(aws.callerSts).catch((error) => {
-            throw new Error(`AWS credentials do not work (${errorMessage(error)}); nothing was changed`);
+            redactor.add(settings.githubToken);
+        const region = awsRegion(env);
+        const caller = await identifyCaller(createCallerStsClient(region));
+        const aws = { iam: createIamClient(region) };
+        const switchToNewKey = (user, key) => {
+            aws.iam = createIamClient(region, key);
+            info(`${user}: now using ${key.id} for the rest of this run`);
+        };
+        const deps = rotationDeps(settings, env, region, () => aws.iam, redactor);
+        const results = await rotateAll(settings.users, deps, {
+            ...settings,
+            callerUserName: caller.userName,
+            switchToNewKey,
         });
-        const deps = buildDeps(settings, env, aws, mask);
-        const results = await rotateAll(settings, caller, deps, aws);
-        await publish(results, settings, env, secrets);
+        const serverUrl = env.GITHUB_SERVER_URL || 'https://github.com';
+        const context = { policy: settings.policy, dryRun: settings.dryRun, serverUrl };
+        await publish(results, context, actionOutput(env), redactor);
     }
     catch (error) {
-        setFailed(redact(errorMessage(error), secrets));
+        setFailed(redactor.redact(messageOf(error)));
     }
 }
-function createAwsSession(region) {
-    return { region, callerSts: createCallerStsClient(region), iam: createIamClient(region) };
-}
-/** Other users first, concurrently; the caller's own user last and alone. */
-async function rotateAll(settings, caller, deps, aws) {
-    const options = { policy: settings.policy, dryRun: settings.dryRun };
-    const { others, self } = splitSelf(settings.users, caller);
-    const results = await mapWithConcurrency(others, settings.concurrency, (user) => rotateUser(user, deps, options));
-    if (!self)
-        return results;
-    info(`${self.name}: the action runs as this user; it is rotated last`);
-    const switchToNewKey = (key) => {
-        aws.iam = createIamClient(aws.region, key);
-        info(`${self.name}: now using ${key.id} for the rest of this run`);
-    };
-    return [...results, await rotateUser(self, { ...deps, onVerified: switchToNewKey }, options)];
-}
-function buildDeps(settings, env, aws, mask) {
-    const region = aws.region;
+function rotationDeps(settings, env, region, iamClient, redactor) {
     const github = settings.githubToken
         ? createGitHubClient({
             token: settings.githubToken,
@@ -78364,38 +78524,23 @@ function buildDeps(settings, env, aws, mask) {
         })
         : undefined;
     return {
-        iam: createIamGateway(() => aws.iam, mask),
+        iam: createIamGateway(iamClient, (secret) => redactor.add(secret)),
         verifier: createKeyVerifier((key) => createStsClientFor(region, key)),
         secrets: github ? createSecretStore(github) : undefined,
         log: (message) => info(message),
         now: () => new Date(),
     };
 }
-async function publish(results, settings, env, secrets) {
-    const { rotated, failed } = countOutcomes(results);
-    const context = {
-        policy: settings.policy,
-        dryRun: settings.dryRun,
-        serverUrl: env.GITHUB_SERVER_URL || 'https://github.com',
+function actionOutput(env) {
+    return {
+        setOutput: (name, value) => setOutput(name, value),
+        writeSummary: async (markdown) => {
+            if (env.GITHUB_STEP_SUMMARY)
+                await summary.addRaw(markdown).write();
+        },
+        error: (message) => error(message),
+        setFailed: (message) => setFailed(message),
     };
-    setOutput('rotated', rotated);
-    setOutput('failed', failed);
-    setOutput('report', redact(reportJson(results), secrets));
-    if (env.GITHUB_STEP_SUMMARY) {
-        await summary.addRaw(redact(summaryMarkdown(results, context), secrets)).write();
-    }
-    for (const r of results.filter((result) => result.outcome === 'failed')) {
-        error(redact(`${r.user}: ${r.message}`, secrets));
-    }
-    if (failed > 0)
-        setFailed(`${failed} of ${results.length} user(s) failed; see the job summary`);
-}
-/** Defence in depth: no text leaves the action holding a secret created in this run. */
-function redact(text, secrets) {
-    let clean = text;
-    for (const secret of secrets)
-        clean = clean.split(secret).join('***');
-    return clean;
 }
 
 

@@ -6,10 +6,10 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { startAwsProxy } from '../test/support/aws-proxy.mjs';
-import { startGitHubStandIn } from '../test/support/github-standin.mjs';
-import { startMoto } from '../test/support/moto.mjs';
-import { localServersEnv, runAction } from '../test/support/run-action.mjs';
+import { startAwsProxy } from '../test/emulators/aws-proxy.mjs';
+import { startGitHubStandIn } from '../test/emulators/github-standin/index.mjs';
+import { startMoto } from '../test/emulators/moto/index.mjs';
+import { localServersEnv, runAction } from '../test/emulators/action-runner.mjs';
 
 const { values } = parseArgs({
   options: {

@@ -2,48 +2,8 @@
 // (moto) and a GitHub API stand-in, exactly as a runner starts it. Changes nothing outside /tmp.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startAwsProxy } from '../test/support/aws-proxy.mjs';
-import { startGitHubStandIn } from '../test/support/github-standin.mjs';
-import { startMoto } from '../test/support/moto.mjs';
-import { localServersEnv, runAction } from '../test/support/run-action.mjs';
-
-const TOKEN = 'ghs_demoToken000000000000000000000000';
-
-const CONFIG = `# Three users; see examples/rotation-config.yml for every option.
-users:
-  - name: ci-deploy            # a 120-day-old key: rotated
-    targets:
-      - repository: octo/app
-      - repository: octo/app
-        environment: production
-        access-key-id: PROD_AWS_ACCESS_KEY_ID
-        secret-access-key: PROD_AWS_SECRET_ACCESS_KEY
-      - organization: octo
-        visibility: selected
-        repositories: [app, infra]
-  - name: reporting            # a 10-day-old key: left alone
-    targets:
-      - repository: octo/infra
-  - name: data-sync            # a stale key plus an inactive one: room is made first
-    targets:
-      - repository: octo/infra
-        kind: dependabot
-`;
-
-const seed = {
-  users: [
-    { name: 'rotation-admin', keys: [{ status: 'Active', ageDays: 1 }] },
-    { name: 'ci-deploy', keys: [{ status: 'Active', ageDays: 120, lastUsedDaysAgo: 1 }] },
-    { name: 'reporting', keys: [{ status: 'Active', ageDays: 10 }] },
-    {
-      name: 'data-sync',
-      keys: [
-        { status: 'Active', ageDays: 95, lastUsedDaysAgo: 2 },
-        { status: 'Inactive', ageDays: 30, lastUsedDaysAgo: 3 },
-      ],
-    },
-  ],
-};
+import { runAction } from '../test/emulators/action-runner.mjs';
+import { DEMO_CONFIG, DEMO_TOKEN, startDemoWorld } from './demo-world.mjs';
 
 function printTable(report) {
   const rows = report.map((r) => [
@@ -63,28 +23,32 @@ function printTable(report) {
   for (const row of rows) console.log(line(row));
 }
 
+/** Prints the action's log as it arrives, line by line, as a runner shows it. */
+function streamLog() {
+  let pending = '';
+  return (chunk) => {
+    const lines = (pending + chunk).split('\n');
+    pending = lines.pop() ?? '';
+    for (const line of lines) {
+      // A runner consumes its workflow commands: ::add-mask:: lines are never shown.
+      if (!line.startsWith('::add-mask::')) process.stdout.write(`${line}\n`);
+    }
+  };
+}
+
 async function main() {
   console.log('Starting moto (IAM/STS emulator) and the GitHub API stand-in...');
-  const moto = await startMoto({ seed });
-  const proxy = await startAwsProxy({ target: moto.endpoint });
-  const github = await startGitHubStandIn({
-    tokens: { [TOKEN]: 'write' },
-    repositories: [
-      { owner: 'octo', repo: 'app', id: 101, environments: ['production'] },
-      { owner: 'octo', repo: 'infra', id: 102 },
-    ],
-    organizations: ['octo'],
-  });
+  const world = await startDemoWorld();
+  const { proxy, github } = world;
   try {
-    const admin = moto.state.users['rotation-admin'][0];
-    console.log('Running dist/index.js as a runner would (config: rotation.yml)...\n');
-    const run = await runAction({
-      inputs: { 'github-token': TOKEN, config: 'rotation.yml' },
-      files: { 'rotation.yml': CONFIG },
-      env: localServersEnv({ awsUrl: proxy.url, githubUrl: github.url, key: admin }),
-    });
+    console.log('Running dist/index.js on Node 24 as a runner would (config: rotation.yml)...\n');
     console.log('--- action log ---');
-    console.log(run.stdout.replace(/^::add-mask::.*$/gm, '::add-mask::***').trimEnd());
+    const run = await runAction({
+      inputs: { 'github-token': DEMO_TOKEN, config: 'rotation.yml' },
+      files: { 'rotation.yml': DEMO_CONFIG },
+      env: world.env,
+      onOutput: streamLog(),
+    });
     console.log('\n--- job summary (Markdown, as GitHub renders it on the run page) ---');
     console.log(run.summary.trimEnd());
     console.log('\n--- result ---');
@@ -102,9 +66,7 @@ async function main() {
     console.log(`Report output (JSON):   ${join(run.workdir, 'report.json')}`);
     process.exitCode = run.code ?? 1;
   } finally {
-    await github.close();
-    await proxy.close();
-    await moto.stop();
+    await world.stop();
   }
 }
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Generates test/fixtures/github-openapi-subset.json: the operations the GitHub API stand-in
-// (test/support/github-standin.mjs) serves, cut from GitHub's published OpenAPI description
+// (test/emulators/github-standin/index.mjs) serves, cut from GitHub's published OpenAPI description
 // (npm @octokit/openapi, dereferenced so there are no $refs) and stripped to what validation
 // needs. The output is committed, so tests never need the 385 MB package.
 //

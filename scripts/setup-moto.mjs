@@ -1,5 +1,5 @@
 // Makes the project-local .venv/ hold the AWS emulator moto, as pinned in
-// test/support/requirements.txt. Idempotent: when moto is already at the pinned version and
+// test/emulators/moto/requirements.txt. Idempotent: when moto is already at the pinned version and
 // the requirements have not changed since the last install, it only asks the venv's Python for
 // moto's version (about 0.3 s). Prints one line; exits non-zero with a reason on failure.
 // Needs only python3 (3.10 or newer, with the venv module) and access to PyPI.
@@ -13,7 +13,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const venv = join(root, '.venv');
 const python = join(venv, 'bin', 'python');
 const pip = join(venv, 'bin', 'pip');
-const requirementsPath = join(root, 'test', 'support', 'requirements.txt');
+const requirementsPath = join(root, 'test', 'emulators', 'moto', 'requirements.txt');
 const stampPath = join(venv, '.moto-requirements.sha256');
 const started = Date.now();
 

@@ -1,91 +1,64 @@
-/** The action: inputs -> settings -> rotate each user -> report. The one place with a catch-all. */
+/** The action, wired: inputs -> settings -> rotation -> report. The one place with a catch-all. */
 import * as core from '@actions/core';
 import { readFileSync } from 'node:fs';
 import type { IAMClient } from '@aws-sdk/client-iam';
-import type { STSClient } from '@aws-sdk/client-sts';
+import type { NewKey } from './model/access-key.js';
+import { messageOf } from './model/errors.js';
+import type { Settings } from './model/settings.js';
 import {
   awsRegion,
   createCallerStsClient,
   createIamClient,
   createStsClientFor,
-} from './aws/clients.js';
+} from './aws/aws-clients.js';
+import { identifyCaller } from './aws/caller-identity.js';
 import { createIamGateway } from './aws/iam-gateway.js';
 import { createKeyVerifier } from './aws/key-verifier.js';
-import { errorMessage } from './errors.js';
-import { createGitHubClient } from './github/octokit.js';
+import { createGitHubClient } from './github/github-client.js';
 import { createSecretStore } from './github/secret-store.js';
-import { readSettings } from './inputs.js';
-import { mapWithConcurrency } from './pool.js';
-import { countOutcomes, reportJson, summaryMarkdown } from './report.js';
-import type { UserResult } from './result.js';
-import { rotateUser, type RotationDeps } from './rotate.js';
-import { identifyCaller, splitSelf, type Caller } from './self-rotation.js';
-import type { NewKey, Settings } from './types.js';
+import { publish, type ActionOutput } from './report/publish.js';
+import { Redactor } from './report/redaction.js';
+import type { RotationDeps } from './rotation/ports.js';
+import { rotateAll } from './rotation/rotate-all.js';
+import { readSettings } from './settings/action-inputs.js';
 
 export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
-  const secrets = new Set<string>();
-  const mask = (secret: string): void => {
-    core.setSecret(secret);
-    secrets.add(secret);
-  };
+  const redactor = new Redactor((secret) => core.setSecret(secret));
   try {
     const settings = readSettings((name) => core.getInput(name), {
       workflowRepository: env.GITHUB_REPOSITORY,
       readFile: (path) => readFileSync(path, 'utf8'),
     });
     // A token from a step output is not always masked yet; mask it before anything can print it.
-    if (settings.githubToken) mask(settings.githubToken);
-    const aws = createAwsSession(awsRegion(env));
-    const caller = await identifyCaller(aws.callerSts).catch((error: unknown) => {
-      throw new Error(`AWS credentials do not work (${errorMessage(error)}); nothing was changed`);
+    if (settings.githubToken) redactor.add(settings.githubToken);
+    const region = awsRegion(env);
+    const caller = await identifyCaller(createCallerStsClient(region));
+    const aws = { iam: createIamClient(region) };
+    const switchToNewKey = (user: string, key: NewKey): void => {
+      aws.iam = createIamClient(region, key);
+      core.info(`${user}: now using ${key.id} for the rest of this run`);
+    };
+    const deps = rotationDeps(settings, env, region, () => aws.iam, redactor);
+    const results = await rotateAll(settings.users, deps, {
+      ...settings,
+      callerUserName: caller.userName,
+      switchToNewKey,
     });
-    const deps = buildDeps(settings, env, aws, mask);
-    const results = await rotateAll(settings, caller, deps, aws);
-    await publish(results, settings, env, secrets);
+    const serverUrl = env.GITHUB_SERVER_URL || 'https://github.com';
+    const context = { policy: settings.policy, dryRun: settings.dryRun, serverUrl };
+    await publish(results, context, actionOutput(env), redactor);
   } catch (error) {
-    core.setFailed(redact(errorMessage(error), secrets));
+    core.setFailed(redactor.redact(messageOf(error)));
   }
 }
 
-/** The AWS clients of one run; the IAM client is replaced when the action rotates itself. */
-interface AwsSession {
-  readonly region: string;
-  readonly callerSts: STSClient;
-  iam: IAMClient;
-}
-
-function createAwsSession(region: string): AwsSession {
-  return { region, callerSts: createCallerStsClient(region), iam: createIamClient(region) };
-}
-
-/** Other users first, concurrently; the caller's own user last and alone. */
-async function rotateAll(
-  settings: Settings,
-  caller: Caller,
-  deps: RotationDeps,
-  aws: AwsSession,
-): Promise<UserResult[]> {
-  const options = { policy: settings.policy, dryRun: settings.dryRun };
-  const { others, self } = splitSelf(settings.users, caller);
-  const results = await mapWithConcurrency(others, settings.concurrency, (user) =>
-    rotateUser(user, deps, options),
-  );
-  if (!self) return results;
-  core.info(`${self.name}: the action runs as this user; it is rotated last`);
-  const switchToNewKey = (key: NewKey): void => {
-    aws.iam = createIamClient(aws.region, key);
-    core.info(`${self.name}: now using ${key.id} for the rest of this run`);
-  };
-  return [...results, await rotateUser(self, { ...deps, onVerified: switchToNewKey }, options)];
-}
-
-function buildDeps(
+function rotationDeps(
   settings: Settings,
   env: NodeJS.ProcessEnv,
-  aws: AwsSession,
-  mask: (secret: string) => void,
+  region: string,
+  iamClient: () => IAMClient,
+  redactor: Redactor,
 ): RotationDeps {
-  const region = aws.region;
   const github = settings.githubToken
     ? createGitHubClient({
         token: settings.githubToken,
@@ -94,7 +67,7 @@ function buildDeps(
       })
     : undefined;
   return {
-    iam: createIamGateway(() => aws.iam, mask),
+    iam: createIamGateway(iamClient, (secret) => redactor.add(secret)),
     verifier: createKeyVerifier((key) => createStsClientFor(region, key)),
     secrets: github ? createSecretStore(github) : undefined,
     log: (message) => core.info(message),
@@ -102,34 +75,13 @@ function buildDeps(
   };
 }
 
-async function publish(
-  results: readonly UserResult[],
-  settings: Settings,
-  env: NodeJS.ProcessEnv,
-  secrets: ReadonlySet<string>,
-): Promise<void> {
-  const { rotated, failed } = countOutcomes(results);
-  const context = {
-    policy: settings.policy,
-    dryRun: settings.dryRun,
-    serverUrl: env.GITHUB_SERVER_URL || 'https://github.com',
+function actionOutput(env: NodeJS.ProcessEnv): ActionOutput {
+  return {
+    setOutput: (name, value) => core.setOutput(name, value),
+    writeSummary: async (markdown) => {
+      if (env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(markdown).write();
+    },
+    error: (message) => core.error(message),
+    setFailed: (message) => core.setFailed(message),
   };
-  core.setOutput('rotated', rotated);
-  core.setOutput('failed', failed);
-  core.setOutput('report', redact(reportJson(results), secrets));
-  if (env.GITHUB_STEP_SUMMARY) {
-    await core.summary.addRaw(redact(summaryMarkdown(results, context), secrets)).write();
-  }
-  for (const r of results.filter((result) => result.outcome === 'failed')) {
-    core.error(redact(`${r.user}: ${r.message}`, secrets));
-  }
-  if (failed > 0)
-    core.setFailed(`${failed} of ${results.length} user(s) failed; see the job summary`);
-}
-
-/** Defence in depth: no text leaves the action holding a secret created in this run. */
-function redact(text: string, secrets: ReadonlySet<string>): string {
-  let clean = text;
-  for (const secret of secrets) clean = clean.split(secret).join('***');
-  return clean;
 }

@@ -1,4 +1,4 @@
-/** The few IAM operations rotation needs, as a small interface over the AWS SDK. */
+/** The few IAM operations rotation needs, over the AWS SDK; failures come out explained. */
 import {
   CreateAccessKeyCommand,
   DeleteAccessKeyCommand,
@@ -7,15 +7,9 @@ import {
   UpdateAccessKeyCommand,
   paginateListAccessKeys,
 } from '@aws-sdk/client-iam';
-import type { KeyFact, KeyStatus, NewKey } from '../types.js';
-
-export interface IamGateway {
-  listKeys(user: string): Promise<KeyFact[]>;
-  lastUsed(keyId: string): Promise<Date | null>;
-  createKey(user: string): Promise<NewKey>;
-  setStatus(user: string, keyId: string, status: KeyStatus): Promise<void>;
-  deleteKey(user: string, keyId: string): Promise<void>;
-}
+import type { KeyFact, KeyStatus } from '../model/access-key.js';
+import type { IamGateway } from '../model/gateways.js';
+import { explainAwsError, explained } from './aws-errors.js';
 
 async function listAll(client: IAMClient, user: string): Promise<KeyFact[]> {
   const keys: KeyFact[] = [];
@@ -49,33 +43,37 @@ export function createIamGateway(
         if (error instanceof Error && error.name.startsWith('NoSuchEntity')) {
           throw new Error(`IAM user ${user} does not exist (${error.message}); check its name`);
         }
-        throw error;
+        throw explainAwsError(error);
       }
     },
-    async lastUsed(keyId) {
-      const out = await client().send(new GetAccessKeyLastUsedCommand({ AccessKeyId: keyId }));
-      return out.AccessKeyLastUsed?.LastUsedDate ?? null;
-    },
-    async createKey(user) {
-      const out = await client().send(new CreateAccessKeyCommand({ UserName: user }));
-      const key = out.AccessKey;
-      if (key?.SecretAccessKey) mask(key.SecretAccessKey);
-      if (!key?.AccessKeyId || !key.SecretAccessKey) {
-        throw new Error(`IAM CreateAccessKey returned no key for ${user}`);
-      }
-      return {
-        id: key.AccessKeyId,
-        secret: key.SecretAccessKey,
-        createdAt: key.CreateDate ?? new Date(),
-      };
-    },
-    async setStatus(user, keyId, status) {
-      await client().send(
-        new UpdateAccessKeyCommand({ UserName: user, AccessKeyId: keyId, Status: status }),
-      );
-    },
-    async deleteKey(user, keyId) {
-      await client().send(new DeleteAccessKeyCommand({ UserName: user, AccessKeyId: keyId }));
-    },
+    lastUsed: (keyId) =>
+      explained(async () => {
+        const out = await client().send(new GetAccessKeyLastUsedCommand({ AccessKeyId: keyId }));
+        return out.AccessKeyLastUsed?.LastUsedDate ?? null;
+      }),
+    createKey: (user) =>
+      explained(async () => {
+        const out = await client().send(new CreateAccessKeyCommand({ UserName: user }));
+        const key = out.AccessKey;
+        if (key?.SecretAccessKey) mask(key.SecretAccessKey);
+        if (!key?.AccessKeyId || !key.SecretAccessKey) {
+          throw new Error(`IAM CreateAccessKey returned no key for ${user}`);
+        }
+        return {
+          id: key.AccessKeyId,
+          secret: key.SecretAccessKey,
+          createdAt: key.CreateDate ?? new Date(),
+        };
+      }),
+    setStatus: (user, keyId, status) =>
+      explained(async () => {
+        await client().send(
+          new UpdateAccessKeyCommand({ UserName: user, AccessKeyId: keyId, Status: status }),
+        );
+      }),
+    deleteKey: (user, keyId) =>
+      explained(async () => {
+        await client().send(new DeleteAccessKeyCommand({ UserName: user, AccessKeyId: keyId }));
+      }),
   };
 }

@@ -1,11 +1,8 @@
 /** Waits until IAM has propagated a new key: STS GetCallerIdentity signed by that key. */
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import type { NewKey } from '../types.js';
-
-export interface KeyVerifier {
-  /** Resolves once the key authenticates as `user`; rejects after `timeoutSeconds`. */
-  waitUntilWorks(user: string, key: NewKey, timeoutSeconds: number): Promise<void>;
-}
+import { sameIamUser, type NewKey } from '../model/access-key.js';
+import type { KeyVerifier } from '../model/gateways.js';
+import { userNameFromArn } from './arn.js';
 
 export type StsClientFactory = (key: NewKey) => STSClient;
 
@@ -18,12 +15,6 @@ export const systemClock: VerifierClock = {
   now: () => Date.now(),
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 };
-
-/** The user name at the end of an IAM user ARN (which may carry a path). */
-export function userNameFromArn(arn: string | undefined): string | undefined {
-  const match = /:user\/(?:.*\/)?([^/]+)$/.exec(arn ?? '');
-  return match?.[1];
-}
 
 const FIRST_DELAY_MS = 1000;
 const MAX_DELAY_MS = 8000;
@@ -60,9 +51,7 @@ export function createKeyVerifier(
 async function tryOnce(client: STSClient, user: string): Promise<string> {
   try {
     const identity = await client.send(new GetCallerIdentityCommand({}));
-    const name = userNameFromArn(identity.Arn);
-    // IAM user names are case-insensitive.
-    const same = name?.toLowerCase() === user.toLowerCase();
+    const same = sameIamUser(user, userNameFromArn(identity.Arn));
     return same ? '' : `it authenticated as ${identity.Arn ?? 'an unknown identity'}`;
   } catch (error) {
     return error instanceof Error ? `${error.name}: ${error.message}` : String(error);

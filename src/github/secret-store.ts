@@ -1,19 +1,18 @@
 /** Writes secrets into every GitHub target kind, with public keys cached per scope. */
-import { memoizeAsync } from '../memo.js';
-import { scopeKey, secretsPath } from '../targets.js';
-import type { OrgAccess, OrganizationScope, SecretScope, Target } from '../types.js';
-import { explainGitHubError, httpStatusOf } from './errors.js';
-import type { GitHubClient } from './octokit.js';
+import { memoizeAsync } from '../lib/memoize-async.js';
+import { TargetError } from '../model/errors.js';
+import type { SecretStore } from '../model/gateways.js';
+import {
+  scopeKey,
+  type OrgAccess,
+  type OrganizationScope,
+  type SecretScope,
+  type Target,
+} from '../model/secret-target.js';
+import type { GitHubClient } from './github-client.js';
+import { explainGitHubError, httpStatusOf, isRefusal } from './github-errors.js';
 import { seal } from './sealed-box.js';
-
-export interface SecretStore {
-  /** Proves the target can be written (public key, organization access) without writing. */
-  preflight(target: Target): Promise<void>;
-  /** Encrypts and writes one secret of the target. */
-  write(target: Target, name: string, value: string): Promise<void>;
-  /** When the secret was last written, or undefined when it does not exist. */
-  updatedAt(target: Target, name: string): Promise<Date | undefined>;
-}
+import { secretsPath } from './secret-paths.js';
 
 interface PublicKey {
   readonly keyId: string;
@@ -26,23 +25,15 @@ interface OrgWriteFields {
   readonly selected_repository_ids?: number[];
 }
 
-/** A failure already phrased for people: names the target and the status. */
-export class TargetError extends Error {
-  constructor(
-    message: string,
-    readonly status: number | undefined,
-  ) {
-    super(message);
-    this.name = 'TargetError';
-  }
-}
-
 async function explained<T>(scope: SecretScope, doing: string, call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (error) {
     if (error instanceof TargetError) throw error;
-    throw new TargetError(explainGitHubError(error, scope, doing), httpStatusOf(error));
+    // GitHub refused (4xx): nothing was stored. Anything else (5xx after retries, a timeout, a
+    // reset) may have stored the value.
+    const mayHaveStored = !isRefusal(error);
+    throw new TargetError(explainGitHubError(error, scope, doing), { mayHaveStored });
   }
 }
 
@@ -143,7 +134,7 @@ async function fieldsFromGitHub(
     throw new TargetError(
       `organization ${scope.org} (${scope.kind}): secret ${name} does not exist yet; ` +
         'set "visibility" (and "repositories") for this target in the config file',
-      404,
+      { mayHaveStored: false },
     );
   }
   if (visibility !== 'selected') return { visibility };

@@ -1,7 +1,7 @@
 /** The README's first command works: the demo runs the action end to end and succeeds. */
 import { describe, expect, it } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
-import { repoRoot } from '../support/run-action.mjs';
+import { repoRoot } from '../emulators/action-runner.mjs';
 
 describe('npm run demo', () => {
   it('rotates the stale users, leaves the fresh one, and prints the summary', () => {

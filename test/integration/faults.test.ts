@@ -5,7 +5,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { CreateAccessKeyCommand } from '@aws-sdk/client-iam';
-import { awsErrorXml } from '../support/aws-proxy.mjs';
+import { awsErrorXml } from '../emulators/aws-proxy.mjs';
 import {
   TOKEN,
   authenticatesAs,

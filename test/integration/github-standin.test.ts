@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import sodium from 'libsodium-wrappers';
-import { startGitHubStandIn } from '../support/github-standin.mjs';
-import type { GitHubStandIn } from '../support/github-standin.mjs';
+import { startGitHubStandIn } from '../emulators/github-standin/index.mjs';
+import type { GitHubStandIn } from '../emulators/github-standin/index.mjs';
 
 const WRITE = 'ghs_write';
 const FORBIDDEN = 'ghs_forbidden';

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
-import { repoRoot } from '../support/run-action.mjs';
+import { repoRoot } from '../emulators/action-runner.mjs';
 import { TOKEN, authenticatesAs, expectNoLeaks, startWorld, type World } from './support/world.js';
 
 const policy = JSON.parse(readFileSync(`${repoRoot}/examples/iam-policy.json`, 'utf8')) as Record<

@@ -10,8 +10,8 @@ import {
   ListAccessKeysCommand,
 } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { awsErrorXml, startAwsProxy } from '../support/aws-proxy.mjs';
-import { startMoto } from '../support/moto.mjs';
+import { awsErrorXml, startAwsProxy } from '../emulators/aws-proxy.mjs';
+import { startMoto } from '../emulators/moto/index.mjs';
 
 const DAY = 86_400_000;
 const ACCOUNT = '210987654321';

@@ -3,10 +3,11 @@
  * kind) against the OpenAPI-checked stand-in, including injected faults.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { createGitHubClient } from '../../src/github/octokit.js';
-import { createSecretStore, type SecretStore } from '../../src/github/secret-store.js';
-import type { SecretScope, Target } from '../../src/types.js';
-import { startGitHubStandIn } from '../support/github-standin.mjs';
+import { createGitHubClient } from '../../src/github/github-client.js';
+import type { SecretStore } from '../../src/model/gateways.js';
+import { createSecretStore } from '../../src/github/secret-store.js';
+import type { SecretScope, Target } from '../../src/model/secret-target.js';
+import { startGitHubStandIn } from '../emulators/github-standin/index.mjs';
 
 const TOKEN = 'ghs_secretStoreTestToken000000000';
 type StandIn = Awaited<ReturnType<typeof startGitHubStandIn>>;

@@ -4,10 +4,10 @@
  */
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { IAMClient, ListAccessKeysCommand } from '@aws-sdk/client-iam';
-import { startAwsProxy } from '../../support/aws-proxy.mjs';
-import { startGitHubStandIn } from '../../support/github-standin.mjs';
-import { startMoto } from '../../support/moto.mjs';
-import { findLeaks, localServersEnv, runAction } from '../../support/run-action.mjs';
+import { startAwsProxy } from '../../emulators/aws-proxy.mjs';
+import { startGitHubStandIn } from '../../emulators/github-standin/index.mjs';
+import { startMoto } from '../../emulators/moto/index.mjs';
+import { findLeaks, localServersEnv, runAction } from '../../emulators/action-runner.mjs';
 
 export const TOKEN = 'ghs_standinWriteToken0123456789';
 export const FORBIDDEN_TOKEN = 'ghs_standinReadOnlyToken0123456';

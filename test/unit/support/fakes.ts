@@ -1,9 +1,9 @@
 /** In-memory stand-ins for the gateways, with the same limits as the real services. */
-import type { IamGateway } from '../../../src/aws/iam-gateway.js';
-import type { KeyVerifier } from '../../../src/aws/key-verifier.js';
-import type { SecretStore } from '../../../src/github/secret-store.js';
-import { describeTarget } from '../../../src/targets.js';
-import type { KeyFact, KeyStatus, NewKey, Target } from '../../../src/types.js';
+import { TargetError } from '../../../src/model/errors.js';
+import type { IamGateway, KeyVerifier, SecretStore } from '../../../src/model/gateways.js';
+import { describeTarget } from '../../../src/model/secret-target.js';
+import type { KeyFact, KeyStatus, NewKey } from '../../../src/model/access-key.js';
+import type { Target } from '../../../src/model/secret-target.js';
 
 export type IamOperation = 'listKeys' | 'lastUsed' | 'createKey' | 'setStatus' | 'deleteKey';
 
@@ -117,10 +117,10 @@ export class FakeSecretStore implements SecretStore {
   async write(target: Target, name: string, value: string): Promise<void> {
     const slot = FakeSecretStore.slot(target, name);
     if (this.failingWrites.has(slot)) {
-      throw Object.assign(new Error(`${slot}: GitHub refused (422)`), { status: 422 });
+      throw new TargetError(`${slot}: GitHub refused (422)`, { mayHaveStored: false });
     }
     if (this.uncertainWrites.has(slot)) {
-      throw Object.assign(new Error(`${slot}: GitHub failed (502)`), { status: 502 });
+      throw new TargetError(`${slot}: GitHub failed (502)`, { mayHaveStored: true });
     }
     this.writes.push(slot);
     this.values.set(slot, value);

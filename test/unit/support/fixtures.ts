@@ -1,5 +1,5 @@
 /** Shared test data: a fixed clock and the action's default policy. */
-import type { RotationPolicy } from '../../../src/types.js';
+import type { RotationPolicy } from '../../../src/model/settings.js';
 
 export const NOW = new Date('2026-06-01T12:00:00Z');
 export const daysAgo = (days: number): Date => new Date(NOW.getTime() - days * 86_400_000);

@@ -1,0 +1,66 @@
+// The demo's world, shared by `npm run demo` and `npm run local`: moto seeded with three users
+// (behind the counting proxy) and the GitHub stand-in with the repositories the config names.
+import { startAwsProxy } from '../test/emulators/aws-proxy.mjs';
+import { startGitHubStandIn } from '../test/emulators/github-standin/index.mjs';
+import { startMoto } from '../test/emulators/moto/index.mjs';
+import { localServersEnv } from '../test/emulators/action-runner.mjs';
+
+export const DEMO_TOKEN = 'ghs_demoToken000000000000000000000000';
+
+export const DEMO_CONFIG = `# Three users; see examples/rotation-config.yml for every option.
+users:
+  - name: ci-deploy            # a 120-day-old key: rotated
+    targets:
+      - repository: octo/app
+      - repository: octo/app
+        environment: production
+        access-key-id: PROD_AWS_ACCESS_KEY_ID
+        secret-access-key: PROD_AWS_SECRET_ACCESS_KEY
+      - organization: octo
+        visibility: selected
+        repositories: [app, infra]
+  - name: reporting            # a 10-day-old key: left alone
+    targets:
+      - repository: octo/infra
+  - name: data-sync            # a stale key plus an inactive one: room is made first
+    targets:
+      - repository: octo/infra
+        kind: dependabot
+`;
+
+const seed = {
+  users: [
+    { name: 'rotation-admin', keys: [{ status: 'Active', ageDays: 1 }] },
+    { name: 'ci-deploy', keys: [{ status: 'Active', ageDays: 120, lastUsedDaysAgo: 1 }] },
+    { name: 'reporting', keys: [{ status: 'Active', ageDays: 10 }] },
+    {
+      name: 'data-sync',
+      keys: [
+        { status: 'Active', ageDays: 95, lastUsedDaysAgo: 2 },
+        { status: 'Inactive', ageDays: 30, lastUsedDaysAgo: 3 },
+      ],
+    },
+  ],
+};
+
+/** Starts the servers; `env` points a run at them with the admin user's key. */
+export async function startDemoWorld() {
+  const moto = await startMoto({ seed });
+  const proxy = await startAwsProxy({ target: moto.endpoint });
+  const github = await startGitHubStandIn({
+    tokens: { [DEMO_TOKEN]: 'write' },
+    repositories: [
+      { owner: 'octo', repo: 'app', id: 101, environments: ['production'] },
+      { owner: 'octo', repo: 'infra', id: 102 },
+    ],
+    organizations: ['octo'],
+  });
+  const admin = moto.state.users['rotation-admin'][0];
+  const env = localServersEnv({ awsUrl: proxy.url, githubUrl: github.url, key: admin });
+  async function stop() {
+    await github.close();
+    await proxy.close();
+    await moto.stop();
+  }
+  return { moto, proxy, github, env, stop };
+}

@@ -1,0 +1,122 @@
+import { beforeEach, describe, expect, it, jest } from '@jest/globals';
+import {
+  CreateAccessKeyCommand,
+  DeleteAccessKeyCommand,
+  GetAccessKeyLastUsedCommand,
+  IAMClient,
+  ListAccessKeysCommand,
+  UpdateAccessKeyCommand,
+} from '@aws-sdk/client-iam';
+import { mockClient } from 'aws-sdk-client-mock';
+import { createIamGateway } from '../../../src/aws/iam-gateway.js';
+
+const iamMock = mockClient(IAMClient);
+const client = new IAMClient({ region: 'us-east-1' });
+
+beforeEach(() => {
+  iamMock.reset();
+});
+
+describe('IAM gateway', () => {
+  it('lists keys across pages', async () => {
+    const created = new Date('2026-01-01T00:00:00Z');
+    iamMock
+      .on(ListAccessKeysCommand, { UserName: 'u', Marker: undefined })
+      .resolves({
+        AccessKeyMetadata: [{ AccessKeyId: 'AKIA1', Status: 'Active', CreateDate: created }],
+        IsTruncated: true,
+        Marker: 'm1',
+      })
+      .on(ListAccessKeysCommand, { UserName: 'u', Marker: 'm1' })
+      .resolves({
+        AccessKeyMetadata: [{ AccessKeyId: 'AKIA2', Status: 'Inactive', CreateDate: created }],
+      });
+    const keys = await createIamGateway(
+      () => client,
+      () => undefined,
+    ).listKeys('u');
+    expect(keys).toEqual([
+      { id: 'AKIA1', status: 'Active', createdAt: created },
+      { id: 'AKIA2', status: 'Inactive', createdAt: created },
+    ]);
+    expect(iamMock.commandCalls(ListAccessKeysCommand)).toHaveLength(2);
+  });
+
+  it('masks the new secret before returning the key', async () => {
+    iamMock.on(CreateAccessKeyCommand).resolves({
+      AccessKey: {
+        UserName: 'u',
+        AccessKeyId: 'AKIANEW',
+        SecretAccessKey: 'sekret',
+        Status: 'Active',
+        CreateDate: new Date(),
+      },
+    });
+    const mask = jest.fn();
+    const key = await createIamGateway(() => client, mask).createKey('u');
+    expect(mask).toHaveBeenCalledWith('sekret');
+    expect(key).toMatchObject({ id: 'AKIANEW', secret: 'sekret' });
+  });
+
+  it('reads last use, or null when never used', async () => {
+    const used = new Date('2026-02-01T00:00:00Z');
+    iamMock
+      .on(GetAccessKeyLastUsedCommand, { AccessKeyId: 'A' })
+      .resolves({ AccessKeyLastUsed: { LastUsedDate: used, Region: 'x', ServiceName: 's' } })
+      .on(GetAccessKeyLastUsedCommand, { AccessKeyId: 'B' })
+      .resolves({ AccessKeyLastUsed: { Region: 'N/A', ServiceName: 'N/A' } });
+    const iam = createIamGateway(
+      () => client,
+      () => undefined,
+    );
+    expect(await iam.lastUsed('A')).toEqual(used);
+    expect(await iam.lastUsed('B')).toBeNull();
+  });
+
+  it('sends status changes and deletions for the named user', async () => {
+    iamMock.on(UpdateAccessKeyCommand).resolves({}).on(DeleteAccessKeyCommand).resolves({});
+    const iam = createIamGateway(
+      () => client,
+      () => undefined,
+    );
+    await iam.setStatus('u', 'AKIA1', 'Inactive');
+    await iam.deleteKey('u', 'AKIA2');
+    expect(iamMock.commandCalls(UpdateAccessKeyCommand)[0]?.args[0].input).toEqual({
+      UserName: 'u',
+      AccessKeyId: 'AKIA1',
+      Status: 'Inactive',
+    });
+    expect(iamMock.commandCalls(DeleteAccessKeyCommand)[0]?.args[0].input).toEqual({
+      UserName: 'u',
+      AccessKeyId: 'AKIA2',
+    });
+  });
+
+  it('names a user that does not exist', async () => {
+    iamMock.on(ListAccessKeysCommand).rejects(
+      Object.assign(new Error('The user with name u cannot be found.'), {
+        name: 'NoSuchEntityException',
+      }),
+    );
+    await expect(
+      createIamGateway(
+        () => client,
+        () => undefined,
+      ).listKeys('u'),
+    ).rejects.toThrow(
+      'IAM user u does not exist (The user with name u cannot be found.); check its name',
+    );
+  });
+
+  it('passes IAM errors through for the caller to report', async () => {
+    iamMock
+      .on(ListAccessKeysCommand)
+      .rejects(Object.assign(new Error('no such user'), { name: 'NoSuchEntity' }));
+    await expect(
+      createIamGateway(
+        () => client,
+        () => undefined,
+      ).listKeys('u'),
+    ).rejects.toThrow('no such user');
+  });
+});

@@ -1,0 +1,198 @@
+import { beforeEach, describe, expect, it } from '@jest/globals';
+import type { RotationDeps } from '../../../src/rotation/ports.js';
+import { rotateUser } from '../../../src/rotation/rotate-user.js';
+import type { RotationPolicy, UserSpec } from '../../../src/model/settings.js';
+import type { Target } from '../../../src/model/secret-target.js';
+import { FakeIam, FakeSecretStore, FakeVerifier } from '../support/fakes.js';
+import { DEFAULT_POLICY, NOW, daysAgo } from '../support/fixtures.js';
+
+const POLICY = DEFAULT_POLICY;
+
+const repoTarget: Target = {
+  scope: { type: 'repository', owner: 'octo', repo: 'app', kind: 'actions' },
+  accessKeyIdName: 'AWS_ACCESS_KEY_ID',
+  secretAccessKeyName: 'AWS_SECRET_ACCESS_KEY',
+};
+const envTarget: Target = {
+  scope: { type: 'environment', owner: 'octo', repo: 'app', environment: 'production' },
+  accessKeyIdName: 'AWS_ACCESS_KEY_ID',
+  secretAccessKeyName: 'AWS_SECRET_ACCESS_KEY',
+};
+const USER: UserSpec = { name: 'ci-deploy', targets: [repoTarget, envTarget] };
+const slot = FakeSecretStore.slot;
+
+let iam: FakeIam;
+let verifier: FakeVerifier;
+let secrets: FakeSecretStore;
+let deps: RotationDeps;
+
+beforeEach(() => {
+  iam = new FakeIam(() => NOW);
+  verifier = new FakeVerifier();
+  secrets = new FakeSecretStore();
+  deps = { iam, verifier, secrets, log: () => undefined, now: () => NOW };
+});
+
+const rotate = (policy: Partial<RotationPolicy> = {}, dryRun = false) =>
+  rotateUser(USER, deps, { policy: { ...POLICY, ...policy }, dryRun });
+
+describe('rotateUser', () => {
+  it('rotates a stale key: every target gets the new pair, then the old key is deactivated', async () => {
+    iam.seed('ci-deploy', [{ id: 'AKIAOLD', status: 'Active', createdAt: daysAgo(120) }]);
+    const result = await rotate();
+    expect(result.outcome).toBe('rotated');
+    expect(result.newKeyId).toBe('AKIANEW1');
+    expect(result.oldKeyAgeDays).toBe(120);
+    for (const target of USER.targets) {
+      expect(secrets.values.get(slot(target, 'AWS_ACCESS_KEY_ID'))).toBe('AKIANEW1');
+      expect(secrets.values.get(slot(target, 'AWS_SECRET_ACCESS_KEY'))).toBe('new-secret-1-xyz');
+    }
+    expect(iam.keysOf('ci-deploy').map((k) => [k.id, k.status])).toEqual([
+      ['AKIAOLD', 'Inactive'],
+      ['AKIANEW1', 'Active'],
+    ]);
+    expect(result.deactivatedKeyIds).toEqual(['AKIAOLD']);
+  });
+
+  it('writes the secret access key before the key id within each target', async () => {
+    iam.seed('ci-deploy', [{ id: 'AKIAOLD', status: 'Active', createdAt: daysAgo(120) }]);
+    await rotate();
+    for (const target of USER.targets) {
+      const secretAt = secrets.writes.indexOf(slot(target, 'AWS_SECRET_ACCESS_KEY'));
+      const idAt = secrets.writes.indexOf(slot(target, 'AWS_ACCESS_KEY_ID'));
+      expect(secretAt).toBeGreaterThanOrEqual(0);
+      expect(secretAt).toBeLessThan(idAt);
+    }
+  });
+
+  it('deletes the old key when retire-old-key is delete', async () => {
+    iam.seed('ci-deploy', [{ id: 'AKIAOLD', status: 'Active', createdAt: daysAgo(120) }]);
+    const result = await rotate({ retireOldKey: 'delete' });
+    expect(iam.keysOf('ci-deploy').map((k) => k.id)).toEqual(['AKIANEW1']);
+    expect(result.deletedKeyIds).toEqual(['AKIAOLD']);
+  });
+
+  it('leaves a fresh key alone with a single IAM call', async () => {
+    iam.seed('ci-deploy', [{ id: 'AKIAOLD', status: 'Active', createdAt: daysAgo(10) }]);
+    const result = await rotate();
+    expect(result.outcome).toBe('fresh');
+    expect(iam.calls.map((c) => c.op)).toEqual(['listKeys']);
+    expect(secrets.writes).toEqual([]);
+  });
+
+  it('fails a user with two active stale keys and changes nothing', async () => {
+    iam.seed('ci-deploy', [
+      { id: 'AKIA1', status: 'Active', createdAt: daysAgo(200) },
+      { id: 'AKIA2', status: 'Active', createdAt: daysAgo(100) },
+    ]);
+    const result = await rotate();
+    expect(result.outcome).toBe('failed');
+    expect(result.message).toMatch(/two active access keys/);
+    expect(iam.calls.map((c) => c.op)).toEqual(['listKeys']);
+  });
+
+  it('fails before touching IAM when a target cannot be reached', async () => {
+    iam.seed('ci-deploy', [{ id: 'AKIAOLD', status: 'Active', createdAt: daysAgo(120) }]);
+    secrets.unreachable.add(
+      'octo/app environment production: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY',
+    );
+    const result = await rotate();
+    expect(result.outcome).toBe('failed');
+    expect(result.message).toMatch(/nothing was changed/);
+    expect(iam.calls.map((c) => c.op)).toEqual(['listKeys']);
+    expect(result.targets.map((t) => t.state)).toEqual(['ready', 'failed']);
+  });
+
+  it('deletes a new key that never verifies and keeps the old one active', async () => {
+    iam.seed('ci-deploy', [{ id: 'AKIAOLD', status: 'Active', createdAt: daysAgo(120) }]);
+    verifier.works = false;
+    const result = await rotate();
+    expect(result.outcome).toBe('failed');
+    expect(result.message).toMatch(/AKIANEW1 was deleted/);
+    expect(iam.keysOf('ci-deploy').map((k) => [k.id, k.status])).toEqual([['AKIAOLD', 'Active']]);
+    expect(secrets.writes).toEqual([]);
+  });
+
+  it('skips verification when verify-new-key is false', async () => {
+    iam.seed('ci-deploy', [{ id: 'AKIAOLD', status: 'Active', createdAt: daysAgo(120) }]);
+    verifier.works = false;
+    expect((await rotate({ verifyNewKey: false })).outcome).toBe('rotated');
+  });
+
+  it('rolls back the new key when no target can be written', async () => {
+    iam.seed('ci-deploy', [{ id: 'AKIAOLD', status: 'Active', createdAt: daysAgo(120) }]);
+    for (const target of USER.targets)
+      secrets.failingWrites.add(slot(target, 'AWS_SECRET_ACCESS_KEY'));
+    const result = await rotate();
+    expect(result.outcome).toBe('failed');
+    expect(result.message).toMatch(/no target could be written; the new key AKIANEW1 was deleted/);
+    expect(iam.keysOf('ci-deploy').map((k) => [k.id, k.status])).toEqual([['AKIAOLD', 'Active']]);
+  });
+
+  it('does not roll back when a write failed in a way GitHub may have stored (5xx, timeout)', async () => {
+    iam.seed('ci-deploy', [{ id: 'AKIAOLD', status: 'Active', createdAt: daysAgo(120) }]);
+    for (const target of USER.targets)
+      secrets.uncertainWrites.add(slot(target, 'AWS_SECRET_ACCESS_KEY'));
+    const result = await rotate();
+    expect(result.outcome).toBe('failed');
+    expect(result.targets.map((t) => t.state)).toEqual(['partial', 'partial']);
+    expect(iam.keysOf('ci-deploy').map((k) => k.status)).toEqual(['Active', 'Active']);
+    expect(result.message).toMatch(/May hold the new secret key with the old key id/);
+  });
+
+  it('keeps both keys active when only some targets were written, and says which holds what', async () => {
+    iam.seed('ci-deploy', [{ id: 'AKIAOLD', status: 'Active', createdAt: daysAgo(120) }]);
+    secrets.failingWrites.add(slot(envTarget, 'AWS_SECRET_ACCESS_KEY'));
+    const result = await rotate();
+    expect(result.outcome).toBe('failed');
+    expect(iam.keysOf('ci-deploy').every((k) => k.status === 'Active')).toBe(true);
+    expect(result.targets.map((t) => [t.state, t.keyId])).toEqual([
+      ['written', 'AKIANEW1'],
+      ['failed', 'AKIAOLD'],
+    ]);
+    expect(result.message).toMatch(/both keys stay active/);
+  });
+
+  it('reports a target whose key id write failed after its secret key as partial', async () => {
+    iam.seed('ci-deploy', [{ id: 'AKIAOLD', status: 'Active', createdAt: daysAgo(120) }]);
+    secrets.failingWrites.add(slot(envTarget, 'AWS_ACCESS_KEY_ID'));
+    const result = await rotate();
+    expect(result.targets[1]?.state).toBe('partial');
+    expect(iam.keysOf('ci-deploy')).toHaveLength(2);
+  });
+
+  it('deletes an inactive key to make room, then rotates', async () => {
+    iam.seed('ci-deploy', [
+      { id: 'AKIAOLD', status: 'Active', createdAt: daysAgo(120) },
+      { id: 'AKIAIN', status: 'Inactive', createdAt: daysAgo(2) },
+    ]);
+    const result = await rotate();
+    expect(result.outcome).toBe('rotated');
+    expect(result.deletedKeyIds).toEqual(['AKIAIN']);
+    expect(iam.keysOf('ci-deploy').map((k) => k.id)).toEqual(['AKIAOLD', 'AKIANEW1']);
+  });
+
+  it('plans without changing anything in a dry run', async () => {
+    iam.seed('ci-deploy', [
+      { id: 'AKIAOLD', status: 'Active', createdAt: daysAgo(120) },
+      { id: 'AKIAIN', status: 'Inactive', createdAt: daysAgo(2) },
+    ]);
+    const result = await rotate({}, true);
+    expect(result.outcome).toBe('would-rotate');
+    expect(result.message).toMatch(
+      /would delete AKIAIN to make room, create a new key.*deactivate AKIAOLD/,
+    );
+    expect(iam.calls.map((c) => c.op)).toEqual(['listKeys']);
+    expect(secrets.writes).toEqual([]);
+    expect(result.targets.map((t) => t.state)).toEqual(['would-write', 'would-write']);
+  });
+
+  it('turns an IAM failure into a failed user, not a thrown error', async () => {
+    iam.failures.set('listKeys', new Error('User: arn:aws:iam::1:user/x is not authorized'));
+    const result = await rotate();
+    expect(result).toMatchObject({
+      outcome: 'failed',
+      message: expect.stringMatching(/not authorized/),
+    });
+  });
+});
