@@ -147,7 +147,7 @@ export interface SecretPairRef {
 }
 
 /**
- * The invariants of DESIGN.md for one user: every target holds a key id that is active in IAM,
+ * The invariants of docs/design.md for one user: every target holds a key id that is active in IAM,
  * and the user has at most two keys. Returns the problems found (empty when they hold).
  */
 export async function invariantProblems(

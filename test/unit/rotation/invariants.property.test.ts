@@ -1,5 +1,5 @@
 /**
- * Property-based tests: random key states, policies and faults; the invariants of DESIGN.md
+ * Property-based tests: random key states, policies and faults; the invariants of docs/design.md
  * must hold after every run.
  */
 import { describe, expect, it } from '@jest/globals';

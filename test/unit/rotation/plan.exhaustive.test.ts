@@ -1,6 +1,6 @@
 /**
  * Every combination of key count (0-2), status, age (either side of the threshold) and last use
- * (never, recent, old), under every policy value: the plan keeps DESIGN.md's promises.
+ * (never, recent, old), under every policy value: the plan keeps the promises of docs/design.md.
  */
 import { describe, expect, it } from '@jest/globals';
 import { planRotation } from '../../../src/rotation/plan.js';
