@@ -1,7 +1,12 @@
-// Writes the inputs and outputs tables of README.md from action.yml, and the IAM policy from
-// examples/iam-policy.json (the one the tests prove), between marker comments.
-// `--check` fails instead of writing when the README is out of date (run by the tests).
-import { readFileSync, writeFileSync } from 'node:fs';
+// Writes the generated blocks of the documentation between their marker comments
+// (<!-- name:start --> ... <!-- name:end -->), in whichever of README.md, CONTRIBUTING.md and
+// docs/*.md holds them:
+//   inputs, outputs     the tables of action.yml's inputs and outputs (README.md)
+//   iam-policy          examples/iam-policy.json, the policy the tests prove (docs/aws-credentials.md)
+//   scheduled-workflow  examples/rotate-aws-keys.yml (docs/scheduled-workflow.md)
+// Each block must be in exactly one file. `--check` fails instead of writing when a file is out of
+// date (run by the tests).
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as prettier from 'prettier';
 import { parse } from 'yaml';
 
@@ -27,37 +32,85 @@ export function outputsTable(action) {
   return ['| output | description |', '| --- | --- |', ...rows].join('\n');
 }
 
-export function renderReadme(readme, action, policy) {
-  const replace = (text, marker, table) => {
-    const pattern = new RegExp(`(<!-- ${marker}:start -->)[\\s\\S]*?(<!-- ${marker}:end -->)`);
-    if (!pattern.test(text)) throw new Error(`README.md lacks the ${marker} markers`);
-    return text.replace(pattern, `$1\n\n${table}\n\n$2`);
+/** A file without the comment lines (and blank lines) it starts with. */
+const withoutLeadingComments = (text) => text.replace(/^(?:[ \t]*(?:#.*)?\r?\n)*/, '');
+
+/** Every generated block, by marker name, from action.yml and the files in examples/. */
+export function generatedBlocks(action, policy, workflow) {
+  return {
+    inputs: inputsTable(action),
+    outputs: outputsTable(action),
+    'iam-policy': '```json\n' + policy.trim() + '\n```',
+    'scheduled-workflow': '```yaml\n' + withoutLeadingComments(workflow).trim() + '\n```',
   };
-  const withTables = replace(
-    replace(readme, 'inputs', inputsTable(action)),
-    'outputs',
-    outputsTable(action),
-  );
-  return replace(withTables, 'iam-policy', '```json\n' + policy.trim() + '\n```');
+}
+
+/**
+ * Replaces the content between the markers that `text` holds with the block of that name.
+ * Returns the new text and the names of the markers it held.
+ */
+export function renderMarkers(text, blocks, file = 'the file') {
+  const found = [];
+  let rendered = text;
+  for (const [marker, block] of Object.entries(blocks)) {
+    const start = `<!-- ${marker}:start -->`;
+    const end = `<!-- ${marker}:end -->`;
+    const starts = rendered.split(start).length - 1;
+    const ends = rendered.split(end).length - 1;
+    if (starts === 0 && ends === 0) continue;
+    if (starts !== 1 || ends !== 1 || rendered.indexOf(start) > rendered.indexOf(end)) {
+      throw new Error(`${file} must hold "${start}" once, followed by "${end}" once`);
+    }
+    const pattern = new RegExp(`${start}[\\s\\S]*?${end}`);
+    rendered = rendered.replace(pattern, () => `${start}\n\n${block}\n\n${end}`);
+    found.push(marker);
+  }
+  return { text: rendered, found };
+}
+
+/** The markdown files that may hold generated blocks, relative to the repository root. */
+export function markdownFiles(dir = root) {
+  const docs = existsSync(`${dir}/docs`)
+    ? readdirSync(`${dir}/docs`)
+        .filter((name) => name.endsWith('.md'))
+        .sort()
+        .map((name) => `docs/${name}`)
+    : [];
+  return ['README.md', 'CONTRIBUTING.md', ...docs].filter((file) => existsSync(`${dir}/${file}`));
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
+  const check = process.argv.includes('--check');
   const action = parse(readFileSync(`${root}/action.yml`, 'utf8'));
-  const readme = readFileSync(`${root}/README.md`, 'utf8');
-  // Formatted as Prettier would, so `prettier --check` and this script agree.
-  const options = await prettier.resolveConfig(`${root}/README.md`);
-  const policy = readFileSync(`${root}/examples/iam-policy.json`, 'utf8');
-  const rendered = await prettier.format(renderReadme(readme, action, policy), {
-    ...options,
-    parser: 'markdown',
-  });
-  if (process.argv.includes('--check')) {
-    if (rendered !== readme) {
-      console.error('README.md tables differ from action.yml: run "npm run readme".');
-      process.exit(1);
-    }
-    console.log('README.md tables match action.yml.');
-  } else {
-    writeFileSync(`${root}/README.md`, rendered);
+  const blocks = generatedBlocks(
+    action,
+    readFileSync(`${root}/examples/iam-policy.json`, 'utf8'),
+    readFileSync(`${root}/examples/rotate-aws-keys.yml`, 'utf8'),
+  );
+  const holders = new Map(Object.keys(blocks).map((marker) => [marker, []]));
+  const stale = [];
+  for (const file of markdownFiles()) {
+    const text = readFileSync(`${root}/${file}`, 'utf8');
+    const { text: withBlocks, found } = renderMarkers(text, blocks, file);
+    if (found.length === 0) continue;
+    for (const marker of found) holders.get(marker).push(file);
+    // Formatted as Prettier would, so `prettier --check` and this script agree.
+    const options = await prettier.resolveConfig(`${root}/${file}`);
+    const rendered = await prettier.format(withBlocks, { ...options, parser: 'markdown' });
+    if (rendered === text) continue;
+    if (check) stale.push(file);
+    else writeFileSync(`${root}/${file}`, rendered);
   }
+  const misplaced = [...holders].filter(([, files]) => files.length !== 1);
+  for (const [marker, files] of misplaced) {
+    console.error(
+      `The "${marker}" markers are in ${files.length === 0 ? 'no file' : files.join(' and ')}; they belong in exactly one.`,
+    );
+  }
+  for (const file of stale) {
+    console.error(`${file}: generated blocks differ from their sources: run "npm run readme".`);
+  }
+  if (misplaced.length > 0 || stale.length > 0) process.exit(1);
+  const where = [...holders].map(([marker, [file]]) => `${marker} (${file})`).join(', ');
+  console.log(`Generated blocks match action.yml and examples/: ${where}.`);
 }
