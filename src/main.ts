@@ -11,7 +11,7 @@ import {
   createIamClient,
   createStsClientFor,
 } from './aws/aws-clients.js';
-import { identifyCaller } from './aws/caller-identity.js';
+import { identifyCaller, ownAccessKey } from './aws/caller-identity.js';
 import { createIamGateway } from './aws/iam-gateway.js';
 import { createKeyVerifier } from './aws/key-verifier.js';
 import { createGitHubClient } from './github/github-client.js';
@@ -32,7 +32,8 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     // A token from a step output is not always masked yet; mask it before anything can print it.
     if (settings.githubToken) redactor.add(settings.githubToken);
     const region = awsRegion(env);
-    const caller = await identifyCaller(createCallerStsClient(region));
+    const callerSts = createCallerStsClient(region);
+    const caller = await identifyCaller(callerSts);
     const aws = { iam: createIamClient(region) };
     const switchToNewKey = (user: string, key: NewKey): void => {
       aws.iam = createIamClient(region, key);
@@ -43,6 +44,11 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
       ...settings,
       callerUserName: caller.userName,
       switchToNewKey,
+      ownKey: async () => {
+        const key = await ownAccessKey(callerSts);
+        if (key) redactor.add(key.secret);
+        return key;
+      },
     });
     const serverUrl = env.GITHUB_SERVER_URL || 'https://github.com';
     const context = { policy: settings.policy, dryRun: settings.dryRun, serverUrl };
@@ -72,7 +78,16 @@ function rotationDeps(
     secrets: github ? createSecretStore(github) : undefined,
     log: (message) => core.info(message),
     now: () => new Date(),
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    runId: runIdOf(env),
   };
+}
+
+/** Names the workflow run in the rotation record: repository/run id/attempt. */
+function runIdOf(env: NodeJS.ProcessEnv): string {
+  const { GITHUB_REPOSITORY: repo, GITHUB_RUN_ID: id, GITHUB_RUN_ATTEMPT: attempt } = env;
+  if (!id) return `local-${Date.now().toString(36)}`;
+  return [repo, id, attempt].filter(Boolean).join('/');
 }
 
 function actionOutput(env: NodeJS.ProcessEnv): ActionOutput {

@@ -4,8 +4,11 @@ import {
   DeleteAccessKeyCommand,
   GetAccessKeyLastUsedCommand,
   IAMClient,
+  TagUserCommand,
+  UntagUserCommand,
   UpdateAccessKeyCommand,
   paginateListAccessKeys,
+  paginateListUserTags,
 } from '@aws-sdk/client-iam';
 import type { KeyFact, KeyStatus } from '../model/access-key.js';
 import type { IamGateway } from '../model/gateways.js';
@@ -49,7 +52,14 @@ export function createIamGateway(
     lastUsed: (keyId) =>
       explained(async () => {
         const out = await client().send(new GetAccessKeyLastUsedCommand({ AccessKeyId: keyId }));
-        return out.AccessKeyLastUsed?.LastUsedDate ?? null;
+        const used = out.AccessKeyLastUsed;
+        // IAM answers "N/A" for the service and region of a key never used.
+        const known = (text: string | undefined) => (text && text !== 'N/A' ? text : undefined);
+        return {
+          at: used?.LastUsedDate ?? null,
+          service: known(used?.ServiceName),
+          region: known(used?.Region),
+        };
       }),
     createKey: (user) =>
       explained(async () => {
@@ -74,6 +84,32 @@ export function createIamGateway(
     deleteKey: (user, keyId) =>
       explained(async () => {
         await client().send(new DeleteAccessKeyCommand({ UserName: user, AccessKeyId: keyId }));
+      }),
+    ...createTagOperations(client),
+  };
+}
+
+/** The rotation record lives in user tags. */
+function createTagOperations(
+  client: IamClientSource,
+): Pick<IamGateway, 'listTags' | 'tagUser' | 'untagUser'> {
+  return {
+    listTags: (user) =>
+      explained(async () => {
+        const tags: Record<string, string> = {};
+        for await (const page of paginateListUserTags({ client: client() }, { UserName: user })) {
+          for (const tag of page.Tags ?? []) tags[tag.Key ?? ''] = tag.Value ?? '';
+        }
+        return tags;
+      }),
+    tagUser: (user, tags) =>
+      explained(async () => {
+        const Tags = Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
+        await client().send(new TagUserCommand({ UserName: user, Tags }));
+      }),
+    untagUser: (user, keys) =>
+      explained(async () => {
+        await client().send(new UntagUserCommand({ UserName: user, TagKeys: [...keys] }));
       }),
   };
 }

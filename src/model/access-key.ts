@@ -2,6 +2,14 @@
 
 export type KeyStatus = 'Active' | 'Inactive';
 
+/** When and where a key was last used (IAM GetAccessKeyLastUsed). */
+export interface LastUse {
+  /** null: never used. */
+  readonly at: Date | null;
+  readonly service?: string | undefined;
+  readonly region?: string | undefined;
+}
+
 /** What IAM says about one access key. */
 export interface KeyFact {
   readonly id: string;
@@ -9,6 +17,18 @@ export interface KeyFact {
   readonly createdAt: Date;
   /** undefined: not looked up; null: never used. */
   readonly lastUsedAt?: Date | null;
+  readonly lastUsedService?: string | undefined;
+  readonly lastUsedRegion?: string | undefined;
+}
+
+/** The key with its last use filled in. */
+export function withLastUse(key: KeyFact, use: LastUse): KeyFact {
+  return {
+    ...key,
+    lastUsedAt: use.at,
+    lastUsedService: use.service,
+    lastUsedRegion: use.region,
+  };
 }
 
 /** A freshly created key; `secret` must never reach a log, output or report. */
@@ -18,7 +38,8 @@ export interface NewKey {
   readonly createdAt: Date;
 }
 
-const DAY_MS = 86_400_000;
+export const HOUR_MS = 3_600_000;
+export const DAY_MS = 86_400_000;
 
 /** Whole days from `then` to `now` (a key created 89.9 days ago is 89 days old). */
 export function ageInDays(then: Date, now: Date): number {

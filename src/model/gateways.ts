@@ -3,16 +3,21 @@
  * engine is handed them, and unit tests hand in fakes. Failures come out already phrased for
  * people (the engine never sees an SDK error or an HTTP status).
  */
-import type { KeyFact, KeyStatus, NewKey } from './access-key.js';
+import type { KeyFact, KeyStatus, LastUse, NewKey } from './access-key.js';
 import type { Target } from './secret-target.js';
 
 export interface IamGateway {
   listKeys(user: string): Promise<KeyFact[]>;
-  lastUsed(keyId: string): Promise<Date | null>;
+  lastUsed(keyId: string): Promise<LastUse>;
   /** Masks the new secret before it returns, so no later step can print it. */
   createKey(user: string): Promise<NewKey>;
   setStatus(user: string, keyId: string, status: KeyStatus): Promise<void>;
   deleteKey(user: string, keyId: string): Promise<void>;
+  /** Every tag of the user (the rotation record lives in tags). */
+  listTags(user: string): Promise<Record<string, string>>;
+  /** Adds or overwrites tags, all at once. */
+  tagUser(user: string, tags: Readonly<Record<string, string>>): Promise<void>;
+  untagUser(user: string, keys: readonly string[]): Promise<void>;
 }
 
 export interface KeyVerifier {

@@ -16,6 +16,8 @@ export interface RotationPolicy {
   readonly twoActiveKeys: TwoActiveKeysPolicy;
   readonly verifyNewKey: boolean;
   readonly verifyTimeoutSeconds: number;
+  /** The old key stays active at least this long after every target holds the new one. */
+  readonly overlapHours: number;
 }
 
 export interface Settings {

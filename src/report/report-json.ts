@@ -19,6 +19,10 @@ export function reportJson(results: readonly UserResult[]): string {
         keyId: t.keyId ?? null,
         ...(t.error ? { error: t.error } : {}),
       })),
+      ...(r.keys ? { keys: r.keys } : {}),
+      ...(r.pending ? { pending: r.pending } : {}),
+      ...(r.keptInUse ? { keptInUse: r.keptInUse } : {}),
+      ...(r.nextDueAt ? { nextDueAt: r.nextDueAt } : {}),
     })),
   );
 }

@@ -1,8 +1,8 @@
-/** The job summary people read: a table per user, then details. Pure: results in, text out. */
+/** The job summary people read: alerts, a table per user, then details. Pure: text out. */
 import { settingsUrl } from '../github/secret-paths.js';
 import type { RotationPolicy } from '../model/settings.js';
-import type { Outcome, UserResult } from '../model/user-result.js';
-import { countOutcomes } from './outcome-counts.js';
+import type { KeySummary, Outcome, UserResult } from '../model/user-result.js';
+import { OUTCOME_ORDER, countOutcomes, countsLine } from './outcome-counts.js';
 
 export interface ReportContext {
   readonly policy: RotationPolicy;
@@ -12,21 +12,91 @@ export interface ReportContext {
 }
 
 const ICON: Record<Outcome, string> = {
-  rotated: '✅',
-  fresh: '⏸️',
-  'would-rotate': '📝',
   failed: '❌',
+  waiting: '⏳',
+  rotated: '✅',
+  retired: '🗝️',
+  'would-rotate': '📝',
+  'would-retire': '📝',
+  fresh: '⏸️',
 };
 
 // GitHub refuses summaries over 1 MiB; detail blocks stop well before that.
 const DETAIL_BUDGET_BYTES = 600_000;
+/** Names listed in an alert before "and N more". */
+const ALERT_NAMES = 10;
 
 const escapeCell = (text: string): string =>
   text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ').replace(/</g, '&lt;');
 
+export function summaryMarkdown(results: readonly UserResult[], context: ReportContext): string {
+  const ordered = byOutcome(results);
+  const head = [
+    `## AWS access key rotation`,
+    '',
+    `${results.length} user(s): ${countsLine(countOutcomes(results))}.`,
+    '',
+    ...alerts(results),
+    policyLine(context.policy, context.dryRun),
+    '',
+    '| Status | User | Old key (age) | New key | Targets written | Details |',
+    '| --- | --- | --- | --- | --- | --- |',
+    ...ordered.map(tableRow),
+    '',
+  ];
+  return [...head, ...boundedDetails(ordered, context.serverUrl)].join('\n');
+}
+
+/** Stable: failures first, then the rest in reading order. */
+function byOutcome(results: readonly UserResult[]): UserResult[] {
+  const rank = (r: UserResult) => OUTCOME_ORDER.indexOf(r.outcome);
+  return [...results].sort((a, b) => rank(a) - rank(b));
+}
+
+/** GitHub alert blocks for what needs a person: failures, old keys still in use. */
+function alerts(results: readonly UserResult[]): string[] {
+  const failed = results.filter((r) => r.outcome === 'failed').map((r) => `\`${r.user}\``);
+  const inUse = results.flatMap((r) =>
+    r.keptInUse ? [`\`${r.keptInUse.id}\` of \`${r.user}\` (${lastUseText(r.keptInUse)})`] : [],
+  );
+  const blocks: string[] = [];
+  if (failed.length > 0) {
+    blocks.push(
+      '> [!CAUTION]',
+      `> ${failed.length} user(s) failed and need a person: ${names(failed)}. ` +
+        'Their rows come first; the details say why and what to do.',
+      '',
+    );
+  }
+  if (inUse.length > 0) {
+    blocks.push(
+      '> [!WARNING]',
+      `> ${inUse.length} old key(s) are still in use after the overlap window and stay active: ` +
+        `${names(inUse)}. Move whatever uses them to the new key.`,
+      '',
+    );
+  }
+  return blocks;
+}
+
+function names(list: readonly string[]): string {
+  const shown = list.slice(0, ALERT_NAMES).join(', ');
+  return list.length > ALERT_NAMES ? `${shown} and ${list.length - ALERT_NAMES} more` : shown;
+}
+
+function lastUseText(key: KeySummary): string {
+  if (key.lastUsedAt === undefined) return 'last use not looked up';
+  if (key.lastUsedAt === null) return 'never used';
+  const where = [key.lastUsedService && `by ${key.lastUsedService}`, key.lastUsedRegion]
+    .filter(Boolean)
+    .join(' in ');
+  return `last used ${key.lastUsedAt}${where ? ` ${where}` : ''}`;
+}
+
 function policyLine(policy: RotationPolicy, dryRun: boolean): string {
   const parts = [
     `max-age-days: ${policy.maxAgeDays}`,
+    `overlap-hours: ${policy.overlapHours}`,
     `retire-old-key: ${policy.retireOldKey}`,
     `delete-inactive-after-days: ${policy.deleteInactiveAfterDays}`,
     `two-active-keys: ${policy.twoActiveKeys}`,
@@ -38,53 +108,39 @@ function policyLine(policy: RotationPolicy, dryRun: boolean): string {
 function tableRow(r: UserResult): string {
   const old = r.oldKeyId ? `\`${r.oldKeyId}\` (${r.oldKeyAgeDays ?? '?'} d)` : '—';
   const written = r.targets.filter((t) => t.state === 'written' || t.state === 'would-write');
+  const due = r.nextDueAt ? `; due ${r.nextDueAt.slice(0, 10)}` : '';
   const cells = [
     `${ICON[r.outcome]} ${r.outcome}`,
     `\`${r.user}\``,
     old,
     r.newKeyId ? `\`${r.newKeyId}\`` : '—',
-    r.outcome === 'fresh' ? '—' : `${written.length}/${r.targets.length}`,
-    escapeCell(r.message),
+    r.targets.length === 0 ? '—' : `${written.length}/${r.targets.length}`,
+    escapeCell(r.message + due),
   ];
   return `| ${cells.join(' | ')} |`;
 }
 
 function details(r: UserResult, serverUrl: string): string {
-  const lines = r.targets.map((t) => {
+  const targets = r.targets.map((t) => {
     const link = `[settings](${settingsUrl(t.scope, serverUrl)})`;
     const error = t.error ? ` — ${escapeCell(t.error)}` : '';
-    return `- ${t.state}: ${escapeCell(t.target)} holds \`${t.keyId ?? 'unknown'}\` ${link}${error}`;
+    const holds = t.keyId ? `holds \`${t.keyId}\`` : 'holds a key this run cannot tell';
+    return `- ${t.state}: ${escapeCell(t.target)} ${holds} ${link}${error}`;
   });
-  const keys = [
+  const keys = (r.keys ?? []).map(
+    (k) => `- key \`${k.id}\`: ${k.status.toLowerCase()}, ${k.ageDays} d, ${lastUseText(k)}`,
+  );
+  const changes = [
     r.deletedKeyIds.length ? `- deleted keys: ${r.deletedKeyIds.join(', ')}` : '',
     r.deactivatedKeyIds.length ? `- deactivated keys: ${r.deactivatedKeyIds.join(', ')}` : '',
+    r.pending ? `- left for a later run: ${escapeCell(r.pending)}` : '',
   ].filter(Boolean);
-  const body = [...lines, ...keys].join('\n') || '- no targets touched';
+  const body = [...targets, ...keys, ...changes].join('\n') || '- no targets touched';
   return `<details><summary>${ICON[r.outcome]} ${r.user}: ${r.outcome}</summary>\n\n${body}\n\n</details>`;
 }
 
-export function summaryMarkdown(results: readonly UserResult[], context: ReportContext): string {
-  const { rotated, failed } = countOutcomes(results);
-  const head = [
-    `## AWS access key rotation`,
-    '',
-    `${results.length} user(s): ${rotated} rotated, ${failed} failed.`,
-    '',
-    policyLine(context.policy, context.dryRun),
-    '',
-    '| Status | User | Old key (age) | New key | Targets written | Details |',
-    '| --- | --- | --- | --- | --- | --- |',
-    ...results.map(tableRow),
-    '',
-  ];
-  return [...head, ...boundedDetails(results, context.serverUrl)].join('\n');
-}
-
 /** Detail blocks until the budget is spent; failures first, since they need a person. */
-function boundedDetails(results: readonly UserResult[], serverUrl: string): string[] {
-  const ordered = [...results].sort(
-    (a, b) => Number(b.outcome === 'failed') - Number(a.outcome === 'failed'),
-  );
+function boundedDetails(ordered: readonly UserResult[], serverUrl: string): string[] {
   const blocks: string[] = [];
   let used = 0;
   for (const r of ordered) {

@@ -1,17 +1,27 @@
-/** A rotation that is due, as a plan: access is checked, nothing changes. */
-import type { Plan } from './plan.js';
+/** A dry run: the plan, said in words; access to the targets is checked, nothing changes. */
 import { preflight } from './preflight.js';
+import { describeSteps, type UserPlan } from './user-plan.js';
 import type { Finish, UserRun } from './user-run.js';
 
-export async function planDryRun(run: UserRun, plan: Plan): Promise<Finish> {
-  const steps = plan.cleanup.map((key) => `delete inactive key ${key.id}`);
-  if (run.hasSecrets) {
+export async function describePlan(run: UserRun, plan: UserPlan): Promise<Finish> {
+  const writes = plan.steps.some((s) => s.kind === 'rotate' || s.kind === 'complete-pairs');
+  if (writes && run.hasSecrets) {
     const unreachable = await preflight(run);
     if (unreachable) return unreachable;
     run.journal.targets = run.journal.targets.map((t) => ({ ...t, state: 'would-write' }));
   }
-  if (plan.makeRoom) steps.push(`delete ${plan.makeRoom.id} to make room`);
-  steps.push(`create a new key and write it to ${run.user.targets.length} target(s)`);
-  steps.push(...plan.retire.map((key) => `${run.policy.retireOldKey} ${key.id}`));
-  return { outcome: 'would-rotate', message: `${plan.reason}; would ${steps.join(', ')}` };
+  if (plan.verdict === 'blocked') return { outcome: 'failed', message: plan.reason };
+  const steps = describeSteps(plan, run.policy, run.user.targets.length);
+  const message = steps ? `${plan.reason}; would ${steps}` : plan.reason;
+  switch (plan.verdict) {
+    case 'rotate':
+    case 'finish':
+      return { outcome: 'would-rotate', message };
+    case 'retire':
+      return { outcome: 'would-retire', message };
+    case 'wait':
+      return { outcome: 'waiting', message };
+    case 'fresh':
+      return { outcome: 'fresh', message };
+  }
 }

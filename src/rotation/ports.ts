@@ -10,8 +10,13 @@ export interface RotationDeps {
   readonly secrets: SecretStore | undefined;
   readonly log: (message: string) => void;
   readonly now: () => Date;
+  readonly sleep: (ms: number) => Promise<void>;
+  /** Names the workflow run in the rotation record (repository/run id/attempt). */
+  readonly runId: string;
   /** Called once the new key works, before anything is retired (self-rotation switches here). */
   readonly onVerified?: (key: NewKey) => void;
+  /** Self-rotation only: the pair the action runs with, to write back if it must. */
+  readonly ownKey?: NewKey;
 }
 
 export interface RotationOptions {

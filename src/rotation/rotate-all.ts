@@ -13,6 +13,8 @@ export interface RunOptions extends RotationOptions {
   readonly callerUserName: string | undefined;
   /** Switches the action's own credentials to its verified new key (self-rotation). */
   readonly switchToNewKey: (user: string, key: NewKey) => void;
+  /** The key the action runs with, when it is an IAM user's key (self-rotation). */
+  readonly ownKey?: () => Promise<NewKey | undefined>;
 }
 
 export async function rotateAll(
@@ -27,5 +29,7 @@ export async function rotateAll(
   if (!self) return results;
   deps.log(`${self.name}: the action runs as this user; it is rotated last`);
   const onVerified = (key: NewKey): void => options.switchToNewKey(self.name, key);
-  return [...results, await rotateUser(self, { ...deps, onVerified }, options)];
+  const ownKey = await options.ownKey?.();
+  const selfDeps = { ...deps, onVerified, ...(ownKey ? { ownKey } : {}) };
+  return [...results, await rotateUser(self, selfDeps, options)];
 }

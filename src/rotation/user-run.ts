@@ -2,6 +2,7 @@
  * One user's run: its gateways, policy and dry-run switch, set up once, and the journal of what
  * it did, which becomes the user's result.
  */
+import type { NewKey } from '../model/access-key.js';
 import type { IamGateway, KeyVerifier, SecretStore } from '../model/gateways.js';
 import { describeTarget, type Target } from '../model/secret-target.js';
 import type { RotationPolicy, UserSpec } from '../model/settings.js';
@@ -16,6 +17,10 @@ export interface Journal {
   deletedKeyIds: string[];
   deactivatedKeyIds: string[];
   targets: TargetResult[];
+  keys?: UserResult['keys'];
+  pending?: string;
+  keptInUse?: UserResult['keptInUse'];
+  nextDueAt?: string;
 }
 
 /** How a user's run ends: the outcome and one sentence for people. */
@@ -32,6 +37,11 @@ export interface UserRun {
   /** Logs a line about this user. */
   log(message: string): void;
   now(): Date;
+  sleep(ms: number): Promise<void>;
+  /** Names this workflow run in the rotation record. */
+  readonly runId: string;
+  /** Self-rotation only: the pair the action runs with. */
+  readonly ownKey: NewKey | undefined;
   /** The secret store; throws when there is none (a dry run without a token). */
   secrets(): SecretStore;
   readonly hasSecrets: boolean;
@@ -52,6 +62,9 @@ export function startUserRun(
     journal: { deletedKeyIds: [], deactivatedKeyIds: [], targets: [] },
     log: (message) => deps.log(`${user.name}: ${message}`),
     now: deps.now,
+    sleep: deps.sleep,
+    runId: deps.runId,
+    ownKey: deps.ownKey,
     hasSecrets: deps.secrets !== undefined,
     secrets() {
       if (!deps.secrets) throw new Error('github-token is required to write secrets');

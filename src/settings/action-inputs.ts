@@ -64,6 +64,7 @@ function readPolicy(input: InputReader, problems: Problems): RotationPolicy {
       min: 1,
       max: 900,
     }),
+    overlapHours: parseInteger(input, 'overlap-hours', problems, { min: 0, max: 8760 }),
   };
 }
 

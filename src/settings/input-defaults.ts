@@ -13,6 +13,7 @@ export const INPUT_DEFAULTS: Readonly<Record<string, string>> = {
   'two-active-keys': 'fail',
   'verify-new-key': 'true',
   'verify-timeout-seconds': '60',
+  'overlap-hours': '24',
   'dry-run': 'false',
   concurrency: '4',
 };

@@ -69,8 +69,9 @@ describe('IAM gateway', () => {
       () => client,
       () => undefined,
     );
-    expect(await iam.lastUsed('A')).toEqual(used);
-    expect(await iam.lastUsed('B')).toBeNull();
+    expect(await iam.lastUsed('A')).toEqual({ at: used, service: 's', region: 'x' });
+    // IAM says N/A for the service and region of a key never used.
+    expect(await iam.lastUsed('B')).toEqual({ at: null, service: undefined, region: undefined });
   });
 
   it('sends status changes and deletions for the named user', async () => {
@@ -108,15 +109,15 @@ describe('IAM gateway', () => {
     );
   });
 
-  it('passes IAM errors through for the caller to report', async () => {
+  it('passes other IAM errors through with their message and name', async () => {
     iamMock
       .on(ListAccessKeysCommand)
-      .rejects(Object.assign(new Error('no such user'), { name: 'NoSuchEntity' }));
-    await expect(
-      createIamGateway(
-        () => client,
-        () => undefined,
-      ).listKeys('u'),
-    ).rejects.toThrow('no such user');
+      .rejects(Object.assign(new Error('IAM is having a bad day'), { name: 'ServiceFailure' }));
+    const failure = createIamGateway(
+      () => client,
+      () => undefined,
+    ).listKeys('u');
+    await expect(failure).rejects.toThrow(/^IAM is having a bad day$/);
+    await expect(failure).rejects.toMatchObject({ name: 'ServiceFailure' });
   });
 });

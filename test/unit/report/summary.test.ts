@@ -79,7 +79,7 @@ describe('reportJson and counts', () => {
       user(2, 'failed'),
       { ...user(3, 'rotated'), outcome: 'fresh' as const },
     ];
-    expect(countOutcomes(results)).toEqual({ rotated: 1, failed: 1 });
+    expect(countOutcomes(results)).toMatchObject({ rotated: 1, failed: 1, fresh: 1, waiting: 0 });
     const parsed = JSON.parse(reportJson(results)) as Record<string, unknown>[];
     expect(parsed[0]).toEqual({
       user: 'user-1',

@@ -1,146 +1,241 @@
 /**
- * Property-based tests: random key states, policies and faults; the invariants of docs/design.md
- * must hold after every run.
+ * Property-based tests: random sequences of runs (some crashing at any state-changing call,
+ * some with refused or uncertain writes, some dry), time passing, and the hand actions of real
+ * accounts (keys made and re-enabled by people, keys pasted into the targets, keys in use). The
+ * invariants of docs/design.md must hold after every step, and the generators must reach every
+ * interesting state (the test prints how often each was reached and fails if one never is).
  */
-import { describe, expect, it } from '@jest/globals';
+import { afterAll, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { planRotation } from '../../../src/rotation/plan.js';
-import { rotateUser } from '../../../src/rotation/rotate-user.js';
-import type { KeyFact } from '../../../src/model/access-key.js';
 import type { RotationPolicy } from '../../../src/model/settings.js';
-import type { Target } from '../../../src/model/secret-target.js';
-import { FakeIam, FakeSecretStore, FakeVerifier } from '../support/fakes.js';
+import type { UserResult } from '../../../src/model/user-result.js';
+import { IN_PROGRESS_GRACE_MS } from '../../../src/rotation/decide.js';
+import { DAY, EngineWorld, HOUR } from '../support/engine-world.js';
+import { FakeSecretStore } from '../support/fakes.js';
 
-const NOW = new Date('2026-06-01T12:00:00Z');
-const DAY = 86_400_000;
+type Event =
+  | {
+      kind: 'run';
+      policy: Partial<RotationPolicy>;
+      crashAt: number | undefined;
+      fault: 'none' | 'refused' | 'uncertain';
+      faultTarget: number;
+      dryRun: boolean;
+    }
+  | { kind: 'advance'; hours: number }
+  | { kind: 'hand-make' }
+  | { kind: 're-enable' }
+  | { kind: 'use-any' }
+  | { kind: 'queued-run' }
+  | { kind: 'paste-any' };
 
-const keyArb = (id: string) =>
-  fc.record({
-    id: fc.constant(id),
-    status: fc.constantFrom<'Active' | 'Inactive'>('Active', 'Inactive'),
-    createdAt: fc.integer({ min: 0, max: 400 }).map((d) => new Date(NOW.getTime() - d * DAY)),
-    lastUsedAt: fc.option(
-      fc.integer({ min: 0, max: 400 }).map((d) => new Date(NOW.getTime() - d * DAY)),
-      {
-        nil: null,
-      },
-    ),
-  });
+const policyArb = fc.record<Partial<RotationPolicy>>({
+  maxAgeDays: fc.constantFrom(0, 30, 90),
+  overlapHours: fc.constantFrom(0, 24),
+  twoActiveKeys: fc.constantFrom('fail', 'delete-least-recently-used'),
+  retireOldKey: fc.constantFrom('deactivate', 'delete'),
+  deleteInactiveAfterDays: fc.constantFrom(0, 7),
+});
 
-const keysArb = fc.integer({ min: 0, max: 2 }).chain((n) =>
-  fc.tuple(...Array.from({ length: n }, (_, i) => keyArb(`AKIA${i}`))).map((keys): KeyFact[] =>
-    // Last use cannot precede creation.
-    keys.map((k) => ({
-      ...k,
-      lastUsedAt: k.lastUsedAt && k.lastUsedAt < k.createdAt ? k.createdAt : k.lastUsedAt,
-    })),
-  ),
+const eventArb: fc.Arbitrary<Event> = fc.oneof(
+  {
+    weight: 6,
+    arbitrary: fc.record({
+      kind: fc.constant('run' as const),
+      policy: policyArb,
+      crashAt: fc.option(fc.integer({ min: 1, max: 12 }), { nil: undefined, freq: 3 }),
+      fault: fc.constantFrom('none', 'none', 'none', 'refused', 'uncertain'),
+      faultTarget: fc.integer({ min: 0, max: 1 }),
+      dryRun: fc.boolean().map((b) => b && Math.random() < 0.3),
+    }),
+  },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      kind: fc.constant('advance' as const),
+      hours: fc.integer({ min: 1, max: 2500 }),
+    }),
+  },
+  { weight: 1, arbitrary: fc.constant({ kind: 'hand-make' as const }) },
+  { weight: 1, arbitrary: fc.constant({ kind: 're-enable' as const }) },
+  { weight: 2, arbitrary: fc.constant({ kind: 'use-any' as const }) },
+  { weight: 1, arbitrary: fc.constant({ kind: 'queued-run' as const }) },
+  { weight: 1, arbitrary: fc.constant({ kind: 'paste-any' as const }) },
 );
 
-const policyArb = fc.record<RotationPolicy>({
-  maxAgeDays: fc.integer({ min: 0, max: 200 }),
-  retireOldKey: fc.constantFrom('deactivate', 'delete'),
-  deleteInactiveAfterDays: fc.integer({ min: 0, max: 30 }),
-  twoActiveKeys: fc.constantFrom('fail', 'delete-least-recently-used'),
-  verifyNewKey: fc.boolean(),
-  verifyTimeoutSeconds: fc.constant(60),
+const startArb = fc.record({
+  ageDays: fc.integer({ min: 0, max: 200 }),
+  secondKey: fc.constantFrom('none', 'inactive', 'active'),
 });
 
-describe('planRotation properties', () => {
-  it('never plans more than two keys, never touches the newest active key to make room', () => {
-    fc.assert(
-      fc.property(keysArb, policyArb, (keys, policy) => {
-        const plan = planRotation(keys, policy, NOW);
-        const active = keys.filter((k) => k.status === 'Active');
-        const newest = [...active].sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())[0];
-        const remaining = keys.length - plan.cleanup.length - (plan.makeRoom ? 1 : 0);
-        if (plan.action === 'rotate') expect(remaining + 1).toBeLessThanOrEqual(2);
-        expect(plan.cleanup.every((k) => k.status === 'Inactive')).toBe(true);
-        if (plan.makeRoom && newest) expect(plan.makeRoom.id).not.toBe(newest.id);
-        if (policy.twoActiveKeys === 'fail')
-          expect(plan.makeRoom?.status ?? 'Inactive').toBe('Inactive');
-        expect(plan.retire.every((k) => k.status === 'Active' && k !== plan.makeRoom)).toBe(true);
-        const fresh =
-          newest !== undefined &&
-          (NOW.getTime() - newest.createdAt.getTime()) / DAY < policy.maxAgeDays;
-        expect(plan.action === 'fresh').toBe(fresh);
-        if (plan.action === 'blocked') {
-          expect(policy.twoActiveKeys).toBe('fail');
-          expect(active.length).toBe(2);
-        }
-      }),
-      { numRuns: 2000 },
-    );
+/** How often each interesting state was reached, over all sequences. */
+const reached = new Map<string, number>();
+const note = (what: string) => reached.set(what, (reached.get(what) ?? 0) + 1);
+
+function noteResult(result: UserResult): void {
+  note(`outcome:${result.outcome}`);
+  const m = result.message;
+  if (/finishing an interrupted rotation/.test(m)) note('recovery:finish');
+  if (/undoing an interrupted rotation/.test(m)) note('recovery:undo');
+  if (/an interrupted rotation left/.test(m)) note('recovery:stuck');
+  if (/may still be at work/.test(m)) note('recovery:in-progress');
+  if (/is not named by its record/.test(m)) note('recovery:unnamed-key');
+  if (/is still in use/.test(m)) note('retire:kept-in-use');
+  if (/stays active until/.test(m)) note('retire:overlap-window');
+  if (result.targets.some((t) => t.state === 'partial')) note('write:half-written');
+  if (/two active keys/.test(m)) note('two-active-keys');
+}
+
+const snapshot = (world: EngineWorld) =>
+  JSON.stringify({
+    keys: world.iam.keysOf('u'),
+    tags: world.record(),
+    values: [...world.secrets.values],
   });
-});
 
-const targets: Target[] = ['a', 'b', 'c'].map((repo) => ({
-  scope: { type: 'repository', owner: 'octo', repo, kind: 'actions' },
-  accessKeyIdName: 'AWS_ACCESS_KEY_ID',
-  secretAccessKeyName: 'AWS_SECRET_ACCESS_KEY',
-}));
-
-const faultsArb = fc.record({
-  verifies: fc.boolean(),
-  failingWrites: fc.subarray(
-    targets.flatMap((t) => [
-      FakeSecretStore.slot(t, 'AWS_ACCESS_KEY_ID'),
-      FakeSecretStore.slot(t, 'AWS_SECRET_ACCESS_KEY'),
-    ]),
-  ),
-  unreachable: fc.subarray(targets.map((t) => FakeSecretStore.slot(t, '').replace(/ \/ $/, ''))),
-});
-
-describe('rotateUser invariants under faults', () => {
-  it('every target keeps an active key id; at most two keys; no held key is retired', async () => {
+describe('the invariants under random runs, crashes, time and hand actions', () => {
+  it('hold after every step', async () => {
     await fc.assert(
       fc.asyncProperty(
-        keysArb,
-        policyArb,
-        faultsArb,
-        fc.boolean(),
-        async (keys, policy, faults, dryRun) => {
-          const iam = new FakeIam(() => NOW);
-          iam.seed('u', keys);
-          const secrets = new FakeSecretStore(() => NOW);
-          const verifier = new FakeVerifier();
-          verifier.works = faults.verifies;
-          faults.failingWrites.forEach((slot) => secrets.failingWrites.add(slot));
-          faults.unreachable.forEach((label) => secrets.unreachable.add(label));
-          // The targets hold the newest active key, as a previous successful run left them.
-          const held = keys
-            .filter((k) => k.status === 'Active')
-            .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())[0];
-          const idSlots = targets.map((t) => FakeSecretStore.slot(t, 'AWS_ACCESS_KEY_ID'));
-          if (held) idSlots.forEach((slot) => secrets.values.set(slot, held.id));
-          // ...written right after that key was created (both secrets of each target).
-          const writtenAt = held && new Date(held.createdAt.getTime() + 1000);
-          for (const t of targets) {
-            for (const name of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY']) {
-              if (writtenAt) secrets.stamps.set(FakeSecretStore.slot(t, name), writtenAt);
+        startArb,
+        fc.array(eventArb, { minLength: 1, maxLength: 14 }),
+        async (start, events) => {
+          const world = new EngineWorld();
+          world.seedKey({ id: 'AKIASTART', status: 'Active', ageDays: start.ageDays });
+          world.pasteIntoTargets('AKIASTART', HOUR);
+          if (start.secondKey !== 'none') {
+            const status = start.secondKey === 'active' ? 'Active' : 'Inactive';
+            world.seedKey({ id: 'AKIASECOND', status, ageDays: Math.floor(start.ageDays / 2) });
+          }
+          const handMade = new Set<string>();
+          let lastCrash = -Infinity;
+          // A secret pasted by hand within a crashed run's hour is taken for that run's own
+          // write (docs/failures-and-recovery.md): such sequences prove the rest, not this.
+          let pastedAfterCrash = false;
+          // delete-least-recently-used may delete the targets' key (trusting last use); a crash
+          // before the new key reaches them leaves them broken until a person acts.
+          let heldKeyDeletedByPolicy = false;
+          const everHeld = new Set<string>(['AKIASTART']);
+          for (const event of events) {
+            const removalsBefore = world.removals.length;
+            // People and systems act minutes apart, never within the same second as a run.
+            if (event.kind !== 'run' && event.kind !== 'advance') world.advance(5 * 60_000);
+            if (event.kind === 'advance') world.advance(event.hours * HOUR);
+            else if (event.kind === 'hand-make') {
+              if (world.keys().length < 2) handMade.add(world.handMakeKey());
+            } else if (event.kind === 're-enable') {
+              const inactive = world.keys().find((k) => k.status === 'Inactive');
+              if (inactive) world.setStatusByHand(inactive.id, 'Active');
+            } else if (event.kind === 'use-any') {
+              // What can sign: the targets' keys (deploys) and the keys people made.
+              const held = new Set(world.user.targets.map((t) => world.heldId(t)));
+              for (const key of world.keys()) {
+                if (key.status === 'Active' && (held.has(key.id) || handMade.has(key.id))) {
+                  world.use(key.id);
+                }
+              }
+            } else if (event.kind === 'queued-run') {
+              // A run queued before a switch signs with a key the targets held back then.
+              const stale = world.keys().find((k) => k.status === 'Active' && everHeld.has(k.id));
+              if (stale) world.use(stale.id);
+            } else if (event.kind === 'paste-any') {
+              const active = world.keys().find((k) => k.status === 'Active');
+              if (active) world.pasteIntoTargets(active.id);
+              if (world.now.getTime() - lastCrash < IN_PROGRESS_GRACE_MS) pastedAfterCrash = true;
+            } else {
+              const policy = { verifyNewKey: true, ...event.policy };
+              const before = snapshot(world);
+              world.secrets.failingWrites.clear();
+              world.secrets.uncertainWrites.clear();
+              const target = world.user.targets[event.faultTarget]!;
+              const slot = FakeSecretStore.slot(target, target.accessKeyIdName);
+              if (event.fault === 'refused') world.secrets.failingWrites.add(slot);
+              if (event.fault === 'uncertain') world.secrets.uncertainWrites.add(slot);
+              if (event.crashAt !== undefined) world.crashAt(event.crashAt);
+              const result = await world.run(policy, { dryRun: event.dryRun });
+              world.secrets.failingWrites.clear();
+              world.secrets.uncertainWrites.clear();
+              if (world.crashed) {
+                note(`crash:at-call-${event.crashAt}`);
+                lastCrash = world.now.getTime();
+              } else noteResult(result);
+              if (event.dryRun) expect(snapshot(world)).toBe(before);
+              // Every target's pair signs in after a clean run, once a crash's grace has passed.
+              const settled = world.now.getTime() - lastCrash >= IN_PROGRESS_GRACE_MS;
+              // Except where a crash left a key the record cannot name: that waits for a person.
+              const needsPerson = /is not named by its record/.test(result.message);
+              if (!world.crashed && result.outcome === 'rotated') heldKeyDeletedByPolicy = false;
+              if (
+                !world.crashed &&
+                event.fault === 'none' &&
+                !event.dryRun &&
+                settled &&
+                !needsPerson &&
+                !heldKeyDeletedByPolicy &&
+                !pastedAfterCrash
+              ) {
+                expect({ broken: world.brokenTargets(), result: result.message }).toEqual({
+                  broken: [],
+                  result: result.message,
+                });
+              }
+              for (const removal of world.removals.slice(removalsBefore)) {
+                if (!removal.wasActive) continue;
+                // No key a target holds, or something still uses, is retired or deleted. The one
+                // exception is the policy's own: delete-least-recently-used may delete an active
+                // key for room, trusting its last use.
+                const forRoom = world.log.includes(`u: deleted active key ${removal.keyId}`);
+                const byPolicy = forRoom && policy.twoActiveKeys === 'delete-least-recently-used';
+                if (byPolicy && removal.heldByTarget) heldKeyDeletedByPolicy = true;
+                if (!byPolicy && !pastedAfterCrash) {
+                  expect({ removal, held: removal.heldByTarget }).toEqual({ removal, held: false });
+                }
+                const overlap = (policy.overlapHours ?? 24) * HOUR;
+                const inUse =
+                  overlap > 0 &&
+                  removal.lastUsedAt instanceof Date &&
+                  removal.at.getTime() - removal.lastUsedAt.getTime() < overlap;
+                expect({ removal, inUse }).toEqual({ removal, inUse: false });
+                // A key made by a person goes only under delete-least-recently-used.
+                if (handMade.has(removal.keyId))
+                  expect(policy.twoActiveKeys).toBe('delete-least-recently-used');
+              }
             }
+            expect(world.keys().length).toBeLessThanOrEqual(2);
+            for (const target of world.user.targets) everHeld.add(world.heldId(target) ?? '');
           }
-
-          const result = await rotateUser(
-            { name: 'u', targets },
-            { iam, verifier, secrets, log: () => undefined, now: () => NOW },
-            { policy, dryRun },
-          );
-
-          const after = iam.keysOf('u');
-          expect(after.length).toBeLessThanOrEqual(2);
-          for (const slot of idSlots) {
-            const id = secrets.values.get(slot);
-            if (id === undefined) continue; // never provisioned
-            expect(after.find((k) => k.id === id)?.status).toBe('Active');
-          }
-          if (dryRun)
-            expect(iam.calls.every((c) => c.op === 'listKeys' || c.op === 'lastUsed')).toBe(true);
-          if (result.outcome === 'rotated')
-            expect(idSlots.every((s) => secrets.values.get(s) === result.newKeyId)).toBe(true);
         },
       ),
-      { numRuns: 1000 },
+      // A fixed seed keeps the reach of the generators (checked below) the same on every run;
+      // PROPERTY_SEED=<n> explores other sequences.
+      { numRuns: 600, seed: Number(process.env.PROPERTY_SEED ?? 20261129) },
     );
+  });
+
+  afterAll(() => {
+    const table = [...reached.entries()].sort().map(([what, n]) => `${what}: ${n}`);
+    console.log(`States reached by the generators:\n${table.join('\n')}`);
+  });
+
+  it('reach every interesting state', () => {
+    const wanted = [
+      'outcome:rotated',
+      'outcome:retired',
+      'outcome:waiting',
+      'outcome:fresh',
+      'outcome:failed',
+      'outcome:would-rotate',
+      'recovery:finish',
+      'recovery:undo',
+      'recovery:stuck',
+      'recovery:in-progress',
+      'retire:kept-in-use',
+      'retire:overlap-window',
+      'write:half-written',
+      'two-active-keys',
+      ...Array.from({ length: 6 }, (_, i) => `crash:at-call-${i + 1}`),
+    ];
+    expect(wanted.filter((what) => !reached.has(what))).toEqual([]);
+    expect(DAY).toBe(24 * HOUR);
   });
 });

@@ -1,16 +1,21 @@
 /**
- * Every combination of key count (0-2), status, age (either side of the threshold) and last use
- * (never, recent, old), under every policy value: the plan keeps the promises of docs/design.md.
+ * Every combination of key count (0-2), status, age (either side of the thresholds) and last use
+ * (never, within the overlap window, recent, old), under every policy value, with no record and
+ * with a finished rotation's record: the decision keeps the promises of docs/design.md.
  */
 import { describe, expect, it } from '@jest/globals';
-import { planRotation } from '../../../src/rotation/plan.js';
 import type { KeyFact } from '../../../src/model/access-key.js';
 import type { RotationPolicy } from '../../../src/model/settings.js';
+import { decide } from '../../../src/rotation/decide.js';
+import type { RotationRecord } from '../../../src/rotation/lifecycle-record.js';
+import type { Step, UserPlan } from '../../../src/rotation/user-plan.js';
+import { factsOf, recordOf } from '../support/facts.js';
 import { DEFAULT_POLICY, NOW, daysAgo } from '../support/fixtures.js';
 
 const STATUSES = ['Active', 'Inactive'] as const;
 const AGES = [0, 6, 7, 89, 90, 400];
-const LAST_USES = [null, 1, 30];
+/** Days ago; 0.5 is within a 24-hour overlap window. */
+const LAST_USES = [null, 0.5, 1, 30];
 
 function* keyStates(id: string): Generator<KeyFact> {
   for (const status of STATUSES) {
@@ -39,14 +44,14 @@ function* keySets(): Generator<KeyFact[]> {
 function* policies(): Generator<RotationPolicy> {
   for (const maxAgeDays of [0, 90]) {
     for (const twoActiveKeys of ['fail', 'delete-least-recently-used'] as const) {
-      for (const retireOldKey of ['deactivate', 'delete'] as const) {
-        for (const deleteInactiveAfterDays of [0, 7]) {
+      for (const deleteInactiveAfterDays of [0, 7]) {
+        for (const overlapHours of [0, 24]) {
           yield {
             ...DEFAULT_POLICY,
             maxAgeDays,
             twoActiveKeys,
-            retireOldKey,
             deleteInactiveAfterDays,
+            overlapHours,
           };
         }
       }
@@ -54,53 +59,112 @@ function* policies(): Generator<RotationPolicy> {
   }
 }
 
-const age = (key: KeyFact): number =>
-  Math.floor((NOW.getTime() - key.createdAt.getTime()) / 86_400_000);
+const age = (date: Date): number => Math.floor((NOW.getTime() - date.getTime()) / 86_400_000);
 
-describe('planRotation over every combination', () => {
-  it('keeps its promises', () => {
+function removedIds(steps: readonly Step[]): string[] {
+  return steps.flatMap((s) => {
+    if (s.kind === 'delete-inactive') return s.keys.map((k) => k.id);
+    if (s.kind === 'delete-for-room' || s.kind === 'retire' || s.kind === 'undo') return [s.key.id];
+    return [];
+  });
+}
+
+async function decideFor(keys: KeyFact[], policy: RotationPolicy, record?: RotationRecord) {
+  const listed = keys.map(({ id, status, createdAt }) => ({ id, status, createdAt }));
+  const lastUse = Object.fromEntries(keys.map((k) => [k.id, k.lastUsedAt ?? null]));
+  return decide(factsOf({ keys: listed, lastUse, ...(record ? { record } : {}) }), {
+    policy,
+    now: NOW,
+  });
+}
+
+/** The promises every plan keeps, whatever the record says. */
+function checkPromises(keys: KeyFact[], policy: RotationPolicy, plan: UserPlan): void {
+  const removed = removedIds(plan.steps);
+  const context = JSON.stringify({ policy, keys, plan: { ...plan, reason: undefined } });
+  const rotates = plan.steps.some((s) => s.kind === 'rotate');
+  // Never a third key.
+  expect([context, keys.length - removed.length + (rotates ? 1 : 0) <= 2]).toEqual([context, true]);
+  for (const id of removed) {
+    const key = keys.find((k) => k.id === id)!;
+    if (key.status === 'Inactive') {
+      // Inactive keys go only to make room, or once unused for delete-inactive-after-days.
+      const expired = age(key.lastUsedAt ?? key.createdAt) >= policy.deleteInactiveAfterDays;
+      const forRoom = plan.steps.some((s) => s.kind === 'delete-for-room' && s.key.id === id);
+      expect([context, expired || forRoom]).toEqual([context, true]);
+    } else {
+      // An active key goes only by the policy's choice, and never while it is in use.
+      expect([context, policy.twoActiveKeys]).toEqual([context, 'delete-least-recently-used']);
+      const inUse =
+        policy.overlapHours > 0 &&
+        key.lastUsedAt !== null &&
+        key.lastUsedAt !== undefined &&
+        NOW.getTime() - key.lastUsedAt.getTime() < policy.overlapHours * 3_600_000;
+      expect([context, inUse]).toEqual([context, false]);
+    }
+  }
+}
+
+describe('decide over every combination', () => {
+  it('without a record: fresh only when every active key left is young; never a third key', async () => {
     let combinations = 0;
     for (const policy of policies()) {
       for (const keys of keySets()) {
         combinations += 1;
-        const plan = planRotation(keys, policy, NOW);
+        const plan = await decideFor(keys, policy);
+        checkPromises(keys, policy, plan);
         const active = keys.filter((k) => k.status === 'Active');
-        const newest = [...active].sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())[0];
-        const context = JSON.stringify({ policy, keys, plan: { ...plan, reason: undefined } });
-        // A fresh newest key means no change but cleanup; no active key means provisioning.
-        expect([context, plan.action === 'fresh']).toEqual([
-          context,
-          newest !== undefined && age(newest) < policy.maxAgeDays,
-        ]);
-        // Only inactive keys are cleaned up, and only once unused for the configured days.
-        for (const key of plan.cleanup) {
-          expect(key.status).toBe('Inactive');
-          expect(
-            age({ ...key, createdAt: key.lastUsedAt ?? key.createdAt }),
-          ).toBeGreaterThanOrEqual(policy.deleteInactiveAfterDays);
+        const allYoung =
+          active.length > 0 && active.every((k) => age(k.createdAt) < policy.maxAgeDays);
+        const context = JSON.stringify({ policy, keys, verdict: plan.verdict });
+        // Young keys everywhere: fresh. Fresh: every active key left is young.
+        if (allYoung) expect([context, plan.verdict]).toEqual([context, 'fresh']);
+        const left = active.filter((k) => !removedIds(plan.steps).includes(k.id));
+        const leftYoung =
+          left.length > 0 && left.every((k) => age(k.createdAt) < policy.maxAgeDays);
+        if (plan.verdict === 'fresh') expect([context, leftYoung]).toEqual([context, true]);
+        // Two active keys, one of them due, and no record: the policy decides, never a guess.
+        if (active.length === 2 && !allYoung && policy.twoActiveKeys === 'fail') {
+          expect([context, plan.verdict]).toEqual([context, 'blocked']);
         }
-        if (plan.action !== 'rotate') continue;
-        // Room for the new key, never at the cost of the newest active key.
-        expect(keys.length - plan.cleanup.length - (plan.makeRoom ? 1 : 0)).toBeLessThanOrEqual(1);
-        if (plan.makeRoom?.status === 'Active') {
-          expect(policy.twoActiveKeys).toBe('delete-least-recently-used');
-          expect(plan.makeRoom).not.toBe(newest);
-        }
-        // Every other active key is retired after the rotation.
-        expect(plan.retire).toEqual(active.filter((k) => k !== plan.makeRoom));
       }
     }
     expect(combinations).toBeGreaterThan(10_000);
   });
 
-  it('blocks exactly the stale two-active-key users under the fail policy', () => {
+  it('with a finished rotation: the key the record names is never removed', async () => {
     for (const policy of policies()) {
       for (const keys of keySets()) {
-        const plan = planRotation(keys, policy, NOW);
-        const active = keys.filter((k) => k.status === 'Active');
-        const stale = active.every((k) => age(k) >= policy.maxAgeDays);
-        const expected = policy.twoActiveKeys === 'fail' && active.length === 2 && stale;
-        expect(plan.action === 'blocked').toBe(expected);
+        const current = keys.find((k) => k.id === 'B' && k.status === 'Active');
+        if (!current) continue;
+        const record = recordOf({
+          state: 'done',
+          oldKeyId: 'A',
+          newKeyId: 'B',
+          startedAt: current.createdAt,
+          switchedAt: current.createdAt,
+        });
+        const plan = await decideFor(keys, policy, record);
+        checkPromises(keys, policy, plan);
+        expect(removedIds(plan.steps)).not.toContain('B');
+        const due = age(current.createdAt) >= policy.maxAgeDays;
+        expect(plan.verdict === 'fresh').toBe(!due);
+      }
+    }
+  });
+
+  it('cleans up every expired inactive key, whatever else happens', async () => {
+    for (const policy of policies()) {
+      for (const keys of keySets()) {
+        const plan = await decideFor(keys, policy);
+        const expired = keys.filter(
+          (k) =>
+            k.status === 'Inactive' &&
+            age(k.lastUsedAt ?? k.createdAt) >= policy.deleteInactiveAfterDays,
+        );
+        const removed = removedIds(plan.steps);
+        for (const key of expired)
+          expect([key.id, removed.includes(key.id)]).toEqual([key.id, true]);
       }
     }
   });

@@ -1,6 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { ageInDays } from '../../../src/model/access-key.js';
-import { isExpiredInactive, keysNeedingLastUse, planRotation } from '../../../src/rotation/plan.js';
+import { decide } from '../../../src/rotation/decide.js';
+import { isExpiredInactive, keysNeedingLastUse } from '../../../src/rotation/plan.js';
+import { factsOf } from '../support/facts.js';
 import type { KeyFact } from '../../../src/model/access-key.js';
 import type { RotationPolicy } from '../../../src/model/settings.js';
 import { DEFAULT_POLICY, NOW, daysAgo } from '../support/fixtures.js';
@@ -25,104 +27,111 @@ describe('ageInDays', () => {
   });
 });
 
-describe('planRotation', () => {
-  const ids = (keys: readonly KeyFact[]): string[] => keys.map((k) => k.id);
+describe('decide without a record, by key combination', () => {
   const cases: {
     name: string;
     keys: KeyFact[];
     policy?: Partial<RotationPolicy>;
-    action: string;
-    makeRoom?: string;
-    retire?: string[];
-    cleanup?: string[];
+    verdict: string;
+    steps: string[];
+    removed?: string[];
   }[] = [
-    { name: 'no keys: first provisioning', keys: [], action: 'rotate', retire: [] },
-    { name: 'one fresh active key', keys: [key('A', 'Active', 89)], action: 'fresh' },
+    { name: 'no keys: first provisioning', keys: [], verdict: 'rotate', steps: ['rotate'] },
+    { name: 'one fresh active key', keys: [key('A', 'Active', 89)], verdict: 'fresh', steps: [] },
     {
       name: 'one active key exactly at the limit',
       keys: [key('A', 'Active', 90)],
-      action: 'rotate',
-      retire: ['A'],
-    },
-    {
-      name: 'one stale active key',
-      keys: [key('A', 'Active', 200)],
-      action: 'rotate',
-      retire: ['A'],
+      verdict: 'rotate',
+      steps: ['rotate'],
     },
     {
       name: 'max-age-days 0 rotates a key created today',
       keys: [key('A', 'Active', 0)],
       policy: { maxAgeDays: 0 },
-      action: 'rotate',
-      retire: ['A'],
+      verdict: 'rotate',
+      steps: ['rotate'],
     },
     {
       name: 'only an inactive recent key: provision, keep the inactive one',
       keys: [key('I', 'Inactive', 3)],
-      action: 'rotate',
-      retire: [],
+      verdict: 'rotate',
+      steps: ['rotate'],
     },
     {
       name: 'stale active + inactive recently used: delete the inactive one to make room',
       keys: [key('A', 'Active', 100), key('I', 'Inactive', 30, 2)],
-      action: 'rotate',
-      makeRoom: 'I',
-      retire: ['A'],
+      verdict: 'rotate',
+      steps: ['delete-for-room', 'rotate'],
+      removed: ['I'],
     },
     {
       name: 'stale active + expired inactive: cleanup frees the room',
       keys: [key('A', 'Active', 100), key('I', 'Inactive', 30, 10)],
-      action: 'rotate',
-      cleanup: ['I'],
-      retire: ['A'],
+      verdict: 'rotate',
+      steps: ['delete-inactive', 'rotate'],
+      removed: ['I'],
     },
     {
       name: 'fresh active + expired never-used inactive: cleaned up, user fresh',
       keys: [key('A', 'Active', 10), key('I', 'Inactive', 30, null)],
-      action: 'fresh',
-      cleanup: ['I'],
+      verdict: 'fresh',
+      steps: ['delete-inactive'],
+      removed: ['I'],
     },
     {
-      name: 'two active keys, newest fresh: fresh',
+      name: 'two active keys, one stale: no record says which the targets hold, so blocked',
       keys: [key('A', 'Active', 200), key('B', 'Active', 10)],
-      action: 'fresh',
+      verdict: 'blocked',
+      steps: [],
     },
     {
       name: 'two active stale keys with the default policy: blocked',
       keys: [key('A', 'Active', 200), key('B', 'Active', 100)],
-      action: 'blocked',
+      verdict: 'blocked',
+      steps: [],
     },
     {
-      name: 'two active stale keys, delete-least-recently-used: deletes the older, retires the newest',
-      keys: [key('A', 'Active', 200), key('B', 'Active', 100)],
+      name: 'two active stale keys, delete-least-recently-used: deletes the one unused longest',
+      keys: [key('A', 'Active', 200, 50), key('B', 'Active', 100, 3)],
       policy: { twoActiveKeys: 'delete-least-recently-used' },
-      action: 'rotate',
-      makeRoom: 'A',
-      retire: ['B'],
+      verdict: 'rotate',
+      steps: ['delete-for-room', 'rotate'],
+      removed: ['A'],
     },
     {
       name: 'two inactive keys: room is made from the oldest',
       keys: [key('I1', 'Inactive', 5), key('I2', 'Inactive', 6)],
-      action: 'rotate',
-      makeRoom: 'I2',
-      retire: [],
+      verdict: 'rotate',
+      steps: ['delete-for-room', 'rotate'],
+      removed: ['I2'],
     },
   ];
 
-  it.each(cases)('$name', (c) => {
-    const plan = planRotation(c.keys, { ...POLICY, ...c.policy }, NOW);
-    expect(plan.action).toBe(c.action);
-    expect(plan.makeRoom?.id).toBe(c.makeRoom);
-    expect(ids(plan.cleanup)).toEqual(c.cleanup ?? []);
-    if (c.retire) expect(ids(plan.retire)).toEqual(c.retire);
+  it.each(cases)('$name', async (c) => {
+    const lastUse = Object.fromEntries(
+      c.keys.filter((k) => k.lastUsedAt !== undefined).map((k) => [k.id, k.lastUsedAt ?? null]),
+    );
+    const facts = factsOf({
+      keys: c.keys.map(({ id, status, createdAt }) => ({ id, status, createdAt })),
+      lastUse,
+    });
+    const plan = await decide(facts, { policy: { ...POLICY, ...c.policy }, now: NOW });
+    expect(plan.verdict).toBe(c.verdict);
+    expect(plan.steps.map((s) => s.kind)).toEqual(c.steps);
+    const removed = plan.steps.flatMap((s) =>
+      s.kind === 'delete-inactive'
+        ? s.keys.map((k) => k.id)
+        : s.kind === 'delete-for-room'
+          ? [s.key.id]
+          : [],
+    );
+    expect(removed).toEqual(c.removed ?? []);
   });
 
-  it('explains a blocked user in words that name the input to change', () => {
-    const plan = planRotation([key('A', 'Active', 200), key('B', 'Active', 100)], POLICY, NOW);
-    expect(plan.reason).toMatch(
-      /two active access keys.*two-active-keys: delete-least-recently-used/,
-    );
+  it('explains a blocked user in words that name the input to change', async () => {
+    const facts = factsOf({ keys: [key('A', 'Active', 200), key('B', 'Active', 100)] });
+    const plan = await decide(facts, { policy: POLICY, now: NOW });
+    expect(plan.reason).toMatch(/two active keys.*two-active-keys: delete-least-recently-used/);
   });
 });
 

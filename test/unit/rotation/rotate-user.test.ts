@@ -30,11 +30,21 @@ beforeEach(() => {
   iam = new FakeIam(() => NOW);
   verifier = new FakeVerifier();
   secrets = new FakeSecretStore();
-  deps = { iam, verifier, secrets, log: () => undefined, now: () => NOW };
+  deps = {
+    iam,
+    verifier,
+    secrets,
+    log: () => undefined,
+    now: () => NOW,
+    sleep: async () => undefined,
+    runId: 'octo/ops/7/1',
+  };
 });
 
+/** overlap-hours 0 unless a test says otherwise: the old key is retired in the same run. */
 const rotate = (policy: Partial<RotationPolicy> = {}, dryRun = false) =>
-  rotateUser(USER, deps, { policy: { ...POLICY, ...policy }, dryRun });
+  rotateUser(USER, deps, { policy: { ...POLICY, overlapHours: 0, ...policy }, dryRun });
+const ops = () => iam.calls.map((c) => c.op);
 
 describe('rotateUser', () => {
   it('rotates a stale key: every target gets the new pair, then the old key is deactivated', async () => {
@@ -72,12 +82,13 @@ describe('rotateUser', () => {
     expect(result.deletedKeyIds).toEqual(['AKIAOLD']);
   });
 
-  it('leaves a fresh key alone with a single IAM call', async () => {
+  it('leaves a fresh key alone with two IAM reads: the keys and the record', async () => {
     iam.seed('ci-deploy', [{ id: 'AKIAOLD', status: 'Active', createdAt: daysAgo(10) }]);
     const result = await rotate();
     expect(result.outcome).toBe('fresh');
-    expect(iam.calls.map((c) => c.op)).toEqual(['listKeys']);
+    expect(ops()).toEqual(['listKeys', 'listTags']);
     expect(secrets.writes).toEqual([]);
+    expect(result.nextDueAt).toBe('2026-08-20T12:00:00Z');
   });
 
   it('fails a user with two active stale keys and changes nothing', async () => {
@@ -87,8 +98,14 @@ describe('rotateUser', () => {
     ]);
     const result = await rotate();
     expect(result.outcome).toBe('failed');
-    expect(result.message).toMatch(/two active access keys/);
-    expect(iam.calls.map((c) => c.op)).toEqual(['listKeys']);
+    expect(result.message).toMatch(
+      /two active keys, AKIA1 \(200 d, never used\) and AKIA2 \(100 d, never used\); no rotation record/,
+    );
+    expect(ops()).toEqual(['listKeys', 'listTags', 'lastUsed', 'lastUsed']);
+    expect(result.keys?.map((k) => [k.id, k.lastUsedAt])).toEqual([
+      ['AKIA1', null],
+      ['AKIA2', null],
+    ]);
   });
 
   it('fails before touching IAM when a target cannot be reached', async () => {
@@ -99,7 +116,7 @@ describe('rotateUser', () => {
     const result = await rotate();
     expect(result.outcome).toBe('failed');
     expect(result.message).toMatch(/nothing was changed/);
-    expect(iam.calls.map((c) => c.op)).toEqual(['listKeys']);
+    expect(ops()).toEqual(['listKeys', 'listTags']);
     expect(result.targets.map((t) => t.state)).toEqual(['ready', 'failed']);
   });
 
@@ -146,9 +163,10 @@ describe('rotateUser', () => {
     const result = await rotate();
     expect(result.outcome).toBe('failed');
     expect(iam.keysOf('ci-deploy').every((k) => k.status === 'Active')).toBe(true);
+    // The refused target holds what it held before, which this run cannot tell.
     expect(result.targets.map((t) => [t.state, t.keyId])).toEqual([
       ['written', 'AKIANEW1'],
-      ['failed', 'AKIAOLD'],
+      ['failed', undefined],
     ]);
     expect(result.message).toMatch(/both keys stay active/);
   });
@@ -182,7 +200,7 @@ describe('rotateUser', () => {
     expect(result.message).toMatch(
       /would delete AKIAIN to make room, create a new key.*deactivate AKIAOLD/,
     );
-    expect(iam.calls.map((c) => c.op)).toEqual(['listKeys']);
+    expect(ops()).toEqual(['listKeys', 'listTags']);
     expect(secrets.writes).toEqual([]);
     expect(result.targets.map((t) => t.state)).toEqual(['would-write', 'would-write']);
   });
@@ -194,5 +212,34 @@ describe('rotateUser', () => {
       outcome: 'failed',
       message: expect.stringMatching(/not authorized/),
     });
+  });
+});
+
+describe('rotateUser with the default overlap window', () => {
+  it('keeps the old key active after the switch and says when it will be retired', async () => {
+    iam.seed('ci-deploy', [{ id: 'AKIAOLD', status: 'Active', createdAt: daysAgo(120) }]);
+    const result = await rotate({ overlapHours: 24 });
+    expect(result.outcome).toBe('rotated');
+    expect(iam.keysOf('ci-deploy').map((k) => [k.id, k.status])).toEqual([
+      ['AKIAOLD', 'Active'],
+      ['AKIANEW1', 'Active'],
+    ]);
+    expect(result.pending).toBe('retire AKIAOLD after 2026-06-02T12:00:00Z once unused for 24 h');
+    expect(iam.tags.get('ci-deploy')).toMatchObject({
+      'key-rotation:state': 'switched',
+      'key-rotation:old-key': 'AKIAOLD',
+      'key-rotation:new-key': 'AKIANEW1',
+      'key-rotation:switched': '2026-06-01T12:00:00Z',
+      'key-rotation:run': 'octo/ops/7/1',
+    });
+  });
+
+  it('records the rotation before and after every change', async () => {
+    iam.seed('ci-deploy', [{ id: 'AKIAOLD', status: 'Active', createdAt: daysAgo(120) }]);
+    await rotate({ overlapHours: 0 });
+    const states = iam.calls.filter((c) => c.op === 'tagUser').map((c) => c.args[1]); // the first value is the state
+    expect(states).toEqual(['creating', 'writing', 'switched', 'done']);
+    const order = iam.calls.map((c) => c.op).filter((op) => op !== 'listKeys' && op !== 'listTags');
+    expect(order).toEqual(['tagUser', 'createKey', 'tagUser', 'tagUser', 'setStatus', 'tagUser']);
   });
 });

@@ -2,10 +2,18 @@
 import { TargetError } from '../../../src/model/errors.js';
 import type { IamGateway, KeyVerifier, SecretStore } from '../../../src/model/gateways.js';
 import { describeTarget } from '../../../src/model/secret-target.js';
-import type { KeyFact, KeyStatus, NewKey } from '../../../src/model/access-key.js';
+import type { KeyFact, KeyStatus, LastUse, NewKey } from '../../../src/model/access-key.js';
 import type { Target } from '../../../src/model/secret-target.js';
 
-export type IamOperation = 'listKeys' | 'lastUsed' | 'createKey' | 'setStatus' | 'deleteKey';
+export type IamOperation =
+  | 'listKeys'
+  | 'lastUsed'
+  | 'createKey'
+  | 'setStatus'
+  | 'deleteKey'
+  | 'listTags'
+  | 'tagUser'
+  | 'untagUser';
 
 interface StoredKey extends KeyFact {
   secret: string;
@@ -13,6 +21,7 @@ interface StoredKey extends KeyFact {
 
 export class FakeIam implements IamGateway {
   readonly keys = new Map<string, StoredKey[]>();
+  readonly tags = new Map<string, Record<string, string>>();
   readonly calls: { op: IamOperation; args: string[] }[] = [];
   readonly failures = new Map<IamOperation, Error>();
   private counter = 0;
@@ -41,10 +50,30 @@ export class FakeIam implements IamGateway {
     return this.keysOf(user).map(({ id, status, createdAt }) => ({ id, status, createdAt }));
   }
 
-  async lastUsed(keyId: string): Promise<Date | null> {
+  async lastUsed(keyId: string): Promise<LastUse> {
     this.record('lastUsed', keyId);
     const found = [...this.keys.values()].flat().find((k) => k.id === keyId);
-    return found?.lastUsedAt ?? null;
+    return {
+      at: found?.lastUsedAt ?? null,
+      service: found?.lastUsedService,
+      region: found?.lastUsedRegion,
+    };
+  }
+
+  async listTags(user: string): Promise<Record<string, string>> {
+    this.record('listTags', user);
+    return { ...(this.tags.get(user) ?? {}) };
+  }
+
+  async tagUser(user: string, tags: Readonly<Record<string, string>>): Promise<void> {
+    this.record('tagUser', user, ...Object.values(tags));
+    this.tags.set(user, { ...(this.tags.get(user) ?? {}), ...tags });
+  }
+
+  async untagUser(user: string, keys: readonly string[]): Promise<void> {
+    this.record('untagUser', user, ...keys);
+    const kept = Object.entries(this.tags.get(user) ?? {}).filter(([key]) => !keys.includes(key));
+    this.tags.set(user, Object.fromEntries(kept));
   }
 
   async createKey(user: string): Promise<NewKey> {

@@ -13,4 +13,5 @@ export const DEFAULT_POLICY: RotationPolicy = {
   twoActiveKeys: 'fail',
   verifyNewKey: true,
   verifyTimeoutSeconds: 60,
+  overlapHours: 24,
 };

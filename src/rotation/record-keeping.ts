@@ -1,0 +1,38 @@
+/** Reading and writing the rotation record on the IAM user (tags), for one user's run. */
+import {
+  RECORD_TAG_KEYS,
+  decodeRecord,
+  encodeRecord,
+  type RecordReading,
+  type RotationRecord,
+} from './lifecycle-record.js';
+import type { UserRun } from './user-run.js';
+
+export async function writeRecord(run: UserRun, record: RotationRecord): Promise<void> {
+  await run.iam.tagUser(run.user.name, encodeRecord(record));
+  run.log(`recorded the rotation as ${record.state}`);
+}
+
+export async function clearRecord(run: UserRun): Promise<void> {
+  await run.iam.untagUser(run.user.name, RECORD_TAG_KEYS);
+  run.log('cleared the rotation record');
+}
+
+/**
+ * Puts back the record this run replaced, but only while the record is still this run's: a
+ * concurrent run that wrote its own since must not lose it.
+ */
+export async function restoreRecord(
+  run: UserRun,
+  previous: RecordReading,
+  ours: RotationRecord,
+): Promise<void> {
+  const now = decodeRecord(await run.iam.listTags(run.user.name));
+  const stillOurs =
+    now.kind === 'record' &&
+    now.record.run === ours.run &&
+    now.record.startedAt.getTime() === ours.startedAt.getTime();
+  if (!stillOurs) return;
+  if (previous.kind === 'record') await writeRecord(run, previous.record);
+  else await clearRecord(run);
+}

@@ -1,0 +1,342 @@
+/**
+ * The decision for one user, state by state of the rotation record. Each case says which steps
+ * the engine takes and, as important, which keys it leaves alone.
+ */
+import { describe, expect, it } from '@jest/globals';
+import type { KeyFact } from '../../../src/model/access-key.js';
+import type { RotationPolicy } from '../../../src/model/settings.js';
+import { IN_PROGRESS_GRACE_MS, decide } from '../../../src/rotation/decide.js';
+import type { RotationRecord } from '../../../src/rotation/lifecycle-record.js';
+import type { TargetStamps } from '../../../src/rotation/target-holdings.js';
+import type { Step, UserPlan } from '../../../src/rotation/user-plan.js';
+import { repoTarget } from '../support/engine-world.js';
+import { factsOf, recordOf } from '../support/facts.js';
+import { DEFAULT_POLICY, NOW, daysAgo, minutesAgo } from '../support/fixtures.js';
+
+const HOURS = (h: number) => new Date(NOW.getTime() - h * 3_600_000);
+const key = (id: string, status: KeyFact['status'], ageDays: number): KeyFact => ({
+  id,
+  status,
+  createdAt: daysAgo(ageDays),
+});
+const T1 = repoTarget('a');
+const T2 = repoTarget('b');
+const stamp = (target = T1, secret?: Date, id: Date | undefined = secret): TargetStamps => ({
+  target,
+  secretUpdatedAt: secret,
+  idUpdatedAt: id,
+});
+
+async function plan(
+  options: Parameters<typeof factsOf>[0],
+  policy: Partial<RotationPolicy> = {},
+): Promise<UserPlan & { lookedUp: string[]; stampReads: number }> {
+  const facts = factsOf(options);
+  const result = await decide(facts, { policy: { ...DEFAULT_POLICY, ...policy }, now: NOW });
+  return { ...result, lookedUp: facts.lookedUp, stampReads: facts.stampReads };
+}
+
+const kinds = (steps: readonly Step[]) => steps.map((s) => s.kind);
+const removed = (steps: readonly Step[]): string[] =>
+  steps.flatMap((s) => {
+    if (s.kind === 'delete-inactive') return s.keys.map((k) => k.id);
+    if (s.kind === 'delete-for-room' || s.kind === 'undo' || s.kind === 'retire') return [s.key.id];
+    return [];
+  });
+
+describe('decide without a rotation record', () => {
+  it('provisions a user with no key', async () => {
+    const p = await plan({ keys: [] });
+    expect([p.verdict, kinds(p.steps)]).toEqual(['rotate', ['rotate']]);
+  });
+
+  it('leaves a fresh key alone and says when it will be due', async () => {
+    const p = await plan({ keys: [key('A', 'Active', 10)] });
+    expect(p).toMatchObject({ verdict: 'fresh', steps: [], nextDue: daysAgo(-80) });
+    expect(p.lookedUp).toEqual([]);
+  });
+
+  it('rotates a stale key, making room by deleting an inactive one', async () => {
+    const p = await plan({ keys: [key('A', 'Active', 120), key('X', 'Inactive', 3)] });
+    expect(kinds(p.steps)).toEqual(['delete-for-room', 'rotate']);
+    expect(removed(p.steps)).toEqual(['X']);
+  });
+
+  it('cleans up an inactive key unused for delete-inactive-after-days, and only that', async () => {
+    const p = await plan({
+      keys: [key('A', 'Active', 10), key('X', 'Inactive', 30)],
+      lastUse: { X: daysAgo(8) },
+    });
+    expect(p.verdict).toBe('fresh');
+    expect(removed(p.steps)).toEqual(['X']);
+    const recent = await plan({
+      keys: [key('A', 'Active', 10), key('X', 'Inactive', 30)],
+      lastUse: { X: daysAgo(6) },
+    });
+    expect(recent.steps).toEqual([]);
+  });
+
+  it('calls two fresh active keys fresh: whichever the targets hold is young', async () => {
+    const p = await plan({ keys: [key('A', 'Active', 10), key('B', 'Active', 40)] });
+    expect(p.verdict).toBe('fresh');
+    expect(p.nextDue).toEqual(daysAgo(-50));
+  });
+
+  // Issue case 1: a key made outside the action must not be deleted.
+  it('fails on a stale key plus a hand-made one, naming both keys and their last use', async () => {
+    const p = await plan({
+      keys: [key('A', 'Active', 120), key('B', 'Active', 1)],
+      lastUse: { A: HOURS(2), B: HOURS(1) },
+    });
+    expect(p.verdict).toBe('blocked');
+    expect(p.steps).toEqual([]);
+    expect(p.reason).toContain('B (1 d, last used 2026-06-01T11:00:00Z)');
+    expect(p.reason).toContain('A (120 d, last used 2026-06-01T10:00:00Z)');
+    expect(p.reason).toContain('no rotation record says which one the targets hold');
+  });
+
+  // Issue case 2: adoption; the key pasted into the targets is not the newest.
+  it('fails on two active keys without a record whichever is newer', async () => {
+    const p = await plan({ keys: [key('A', 'Active', 200), key('B', 'Active', 30)] });
+    expect(p.verdict).toBe('blocked');
+    expect(removed(p.steps)).toEqual([]);
+  });
+
+  it('under delete-least-recently-used deletes only a key unused for overlap-hours', async () => {
+    const keys = [key('A', 'Active', 200), key('B', 'Active', 30)];
+    const policy = { twoActiveKeys: 'delete-least-recently-used' as const };
+    const bothInUse = await plan({ keys, lastUse: { A: HOURS(1), B: HOURS(3) } }, policy);
+    expect([bothInUse.verdict, removed(bothInUse.steps)]).toEqual(['blocked', []]);
+    const bIdle = await plan({ keys, lastUse: { A: HOURS(1), B: daysAgo(20) } }, policy);
+    // B goes; A, the key in use, is then rotated normally.
+    expect(kinds(bIdle.steps)).toEqual(['delete-for-room', 'rotate']);
+    expect(removed(bIdle.steps)).toEqual(['B']);
+  });
+});
+
+describe('decide with a done record (the last rotation finished)', () => {
+  const done = recordOf({
+    state: 'done',
+    oldKeyId: 'A',
+    newKeyId: 'B',
+    startedAt: daysAgo(30),
+    switchedAt: daysAgo(30),
+  });
+
+  // Issue case 3: a key a person re-enabled stays on.
+  it('leaves a re-enabled old key alone while the targets key is fresh', async () => {
+    const p = await plan({ keys: [key('A', 'Active', 120), key('B', 'Active', 30)], record: done });
+    expect(p.verdict).toBe('fresh');
+    expect(p.steps).toEqual([]);
+    expect(p.reason).toMatch(/A, which the action retired, is active again .* left alone/);
+  });
+
+  it('fails when the targets key is due and the re-enabled one is still there', async () => {
+    const p = await plan({ keys: [key('A', 'Active', 200), key('B', 'Active', 95)], record: done });
+    expect(p.verdict).toBe('blocked');
+    expect(p.reason).toContain('the targets hold B, as the rotation record shows');
+  });
+
+  it('rotates the targets key when due, deleting the inactive old one for room', async () => {
+    const p = await plan({
+      keys: [key('A', 'Inactive', 200), key('B', 'Active', 95)],
+      record: done,
+      lastUse: { A: daysAgo(2) },
+    });
+    expect(kinds(p.steps)).toEqual(['delete-for-room', 'rotate']);
+    expect(p.current?.id).toBe('B');
+  });
+
+  it('forgets a record whose key is gone, and then decides without it', async () => {
+    const p = await plan({ keys: [key('C', 'Active', 10)], record: done });
+    expect(kinds(p.steps)).toEqual(['clear-record']);
+    expect(p.verdict).toBe('fresh');
+  });
+});
+
+describe('decide with an interrupted rotation', () => {
+  const started = minutesAgo(90);
+  const writing = recordOf({ state: 'writing', oldKeyId: 'A', newKeyId: 'B', startedAt: started });
+  const keys = [key('A', 'Active', 120), { ...key('B', 'Active', 0), createdAt: started }];
+  const after = new Date(started.getTime() + 60_000);
+
+  it('leaves a rotation that may be in progress completely alone', async () => {
+    const young = { ...writing, startedAt: minutesAgo(5) };
+    const p = await plan({
+      keys: [...keys, key('X', 'Inactive', 40)],
+      record: young,
+      lastUse: { X: daysAgo(30) },
+    });
+    expect([p.verdict, p.steps, p.hold]).toEqual(['blocked', [], true]);
+    expect(p.reason).toMatch(/may still be at work.*run again after 2026-06-01T12:55:00Z/);
+    expect(IN_PROGRESS_GRACE_MS).toBe(3_600_000);
+  });
+
+  it('finishes when every target holds the new key, completing half-written pairs', async () => {
+    const p = await plan({
+      keys,
+      record: writing,
+      stamps: [stamp(T1, after), stamp(T2, after, daysAgo(120))],
+    });
+    expect(p.verdict).toBe('finish');
+    expect(p.steps[0]).toMatchObject({ kind: 'complete-pairs', targets: [T2], keyId: 'B' });
+    expect(p.steps[1]).toMatchObject({ kind: 'write-record', record: { state: 'switched' } });
+    // The old key waits out the overlap window from now on.
+    expect(removed(p.steps)).toEqual([]);
+    expect(p.pending).toMatch(/^retire A after 2026-06-02T12:00:00Z/);
+  });
+
+  it('undoes a key no target holds, then rotates the stale key again', async () => {
+    const p = await plan({
+      keys,
+      record: writing,
+      stamps: [stamp(T1, daysAgo(120)), stamp(T2, undefined)],
+      lastUse: { B: new Date(started.getTime() + 5000) },
+    });
+    expect(kinds(p.steps)).toEqual(['undo', 'rotate']);
+    expect(removed(p.steps)).toEqual(['B']);
+  });
+
+  it('keeps a key no target holds when it was used after the interrupted run', async () => {
+    const p = await plan({
+      keys,
+      record: writing,
+      stamps: [stamp(T1, daysAgo(120))],
+      lastUse: { B: HOURS(0.1) },
+    });
+    expect([p.verdict, removed(p.steps)]).toEqual(['blocked', []]);
+    expect(p.reason).toMatch(/someone has it/);
+  });
+
+  it('stays stuck, with both keys active, when the targets disagree', async () => {
+    const p = await plan({
+      keys,
+      record: writing,
+      stamps: [stamp(T1, after), stamp(T2, daysAgo(120))],
+    });
+    expect(p.verdict).toBe('blocked');
+    expect(removed(p.steps)).toEqual([]);
+    expect(p.reason).toMatch(/left B in octo\/a .* and A in octo\/b/);
+  });
+
+  it('touches nothing when something else wrote a key id', async () => {
+    const p = await plan({
+      keys,
+      record: writing,
+      stamps: [stamp(T1, daysAgo(120), after)],
+    });
+    expect([p.verdict, p.steps]).toEqual(['blocked', []]);
+    expect(p.reason).toMatch(/something else writes these secrets/);
+  });
+
+  it('counts targets written back to the old pair after a failed self-rotation as old', async () => {
+    const restoredAt = new Date(started.getTime() + 120_000);
+    const p = await plan({
+      keys,
+      record: { ...writing, state: 'partial', restoredAt },
+      stamps: [stamp(T1, after), stamp(T2, new Date(restoredAt.getTime() + 3000), after)],
+    });
+    expect(p.holdings?.map((h) => h.holding)).toEqual(['new', 'restored']);
+    expect(p.verdict).toBe('blocked');
+  });
+
+  it('rotates again when the record names a new key that is gone but targets may hold it', async () => {
+    const p = await plan({
+      keys: [key('A', 'Active', 120)],
+      record: writing,
+      stamps: [stamp(T1, after)],
+    });
+    expect(kinds(p.steps)).toEqual(['clear-record', 'rotate']);
+  });
+
+  it('after a crash while creating: leaves an unnamed new key alone', async () => {
+    const creating = recordOf({ state: 'creating', oldKeyId: 'A', startedAt: started });
+    const p = await plan({ keys, record: creating });
+    expect([p.verdict, removed(p.steps)]).toEqual(['blocked', []]);
+    expect(p.reason).toMatch(/B, created since, is not named by its record/);
+  });
+
+  it('after a crash before the key existed: clears the record and rotates', async () => {
+    const creating = recordOf({ state: 'creating', oldKeyId: 'A', startedAt: started });
+    const p = await plan({ keys: [key('A', 'Active', 120)], record: creating });
+    expect(kinds(p.steps)).toEqual(['clear-record', 'rotate']);
+  });
+
+  it('refuses a record it cannot read, touching nothing', async () => {
+    const facts = factsOf({ keys });
+    const broken = { ...facts, record: { kind: 'unreadable' as const, problem: 'state "x"' } };
+    const p = await decide(broken, { policy: DEFAULT_POLICY, now: NOW });
+    expect([p.verdict, p.steps, p.hold]).toEqual(['blocked', [], true]);
+  });
+});
+
+describe('decide after the switch: the overlap window and usage evidence', () => {
+  const switchedAt = HOURS(30);
+  const record: RotationRecord = recordOf({
+    state: 'switched',
+    oldKeyId: 'A',
+    newKeyId: 'B',
+    startedAt: new Date(switchedAt.getTime() - 60_000),
+    switchedAt,
+  });
+  const keys = [key('A', 'Active', 120), { ...key('B', 'Active', 0), createdAt: switchedAt }];
+  const held = [stamp(T1, switchedAt), stamp(T2, switchedAt)];
+
+  it('waits for the window: runs queued before the switch still carry the old key', async () => {
+    const p = await plan({ keys, record, stamps: held }, { overlapHours: 48 });
+    expect([p.verdict, p.steps]).toEqual(['wait', []]);
+    expect(p.reason).toMatch(/A stays active until 2026-06-02T06:00:00Z \(overlap-hours: 48\)/);
+    expect(p.lookedUp).toEqual([]);
+  });
+
+  it('keeps an old key used within the window, and says where', async () => {
+    const p = await plan({ keys, record, stamps: held, lastUse: { A: HOURS(3) } });
+    expect(p.verdict).toBe('wait');
+    expect(p.inUse?.id).toBe('A');
+    expect(p.reason).toMatch(/A \(120 d, last used 2026-06-01T09:00:00Z\) is still in use/);
+  });
+
+  it('retires the old key once the window has passed and it has been unused as long', async () => {
+    const p = await plan({ keys, record, stamps: held, lastUse: { A: HOURS(29) } });
+    expect(p.verdict).toBe('retire');
+    expect(p.steps).toEqual([
+      expect.objectContaining({
+        kind: 'retire',
+        record: expect.objectContaining({ state: 'done' }),
+      }),
+    ]);
+    expect(removed(p.steps)).toEqual(['A']);
+  });
+
+  it('does not retire while a target was written by something else after the switch', async () => {
+    const p = await plan({ keys, record, stamps: [stamp(T1, switchedAt), stamp(T2, HOURS(2))] });
+    expect([p.verdict, removed(p.steps)]).toEqual(['blocked', []]);
+    expect(p.reason).toMatch(/octo\/b .* changed after every target got B/);
+  });
+
+  it('does not retire while a target added later may hold the old key', async () => {
+    const p = await plan({ keys, record, stamps: [stamp(T1, switchedAt), stamp(T2, daysAgo(50))] });
+    expect([p.verdict, removed(p.steps)]).toEqual(['blocked', []]);
+    expect(p.reason).toMatch(/has not been written since the rotation started/);
+  });
+
+  it('with overlap-hours 0 retires without waiting or looking up last use', async () => {
+    const p = await plan(
+      { keys, record: { ...record, switchedAt: NOW }, stamps: held },
+      { overlapHours: 0 },
+    );
+    expect(p.verdict).toBe('retire');
+    expect(p.lookedUp).toEqual([]);
+  });
+
+  it('marks the rotation done when a person already retired the old key', async () => {
+    const p = await plan({
+      keys: [key('A', 'Inactive', 120), keys[1]!],
+      record,
+      stamps: held,
+      lastUse: { A: HOURS(20) },
+    });
+    expect(p.steps[0]).toMatchObject({ kind: 'write-record', record: { state: 'done' } });
+    expect(p.verdict).toBe('fresh');
+  });
+});
