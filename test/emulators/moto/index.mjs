@@ -149,7 +149,11 @@ export async function startMoto({ seed, env = {}, port = 0, timeoutMs = 30_000 }
   const child = spawn(
     python,
     [launcher, '--port', String(port), '--seed', seedPath, '--out', statePath],
-    { env: { ...process.env, PYTHONUNBUFFERED: '1', ...env }, stdio: ['ignore', 'ignore', 'pipe'] },
+    {
+      // No __pycache__/ beside launcher.py's modules in the work tree.
+      env: { ...process.env, PYTHONUNBUFFERED: '1', PYTHONDONTWRITEBYTECODE: '1', ...env },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
   );
   let stderr = '';
   child.stderr.on('data', (chunk) => {
