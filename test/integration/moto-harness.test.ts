@@ -954,6 +954,34 @@ describe('SES v2 SendEmail', () => {
     expect(await moto.sentEmails()).toHaveLength(1);
   });
 
+  test('the SES v2 client finds the endpoint in AWS_ENDPOINT_URL_SESV2, as the action will', async () => {
+    const saved = process.env['AWS_ENDPOINT_URL_SESV2'];
+    process.env['AWS_ENDPOINT_URL_SESV2'] = moto.endpoint;
+    try {
+      const { accessKeyId, secretAccessKey } = user('mailer');
+      const ses = new SESv2Client({
+        region: 'us-east-1',
+        credentials: { accessKeyId, secretAccessKey },
+      });
+      const out = await ses.send(
+        new SendEmailCommand({
+          FromEmailAddress: 'alerts@example.com',
+          Destination: { ToAddresses: ['ops@example.com'] },
+          Content: { Simple: { Subject: { Data: 'env' }, Body: { Text: { Data: 'via env' } } } },
+        }),
+      );
+      expect(out.MessageId).toEqual(expect.any(String));
+    } finally {
+      if (saved === undefined) delete process.env['AWS_ENDPOINT_URL_SESV2'];
+      else process.env['AWS_ENDPOINT_URL_SESV2'] = saved;
+    }
+    expect((await moto.sentEmails()).at(-1)).toMatchObject({
+      subject: 'env',
+      text: 'via env',
+      html: null,
+    });
+  });
+
   test('ses:SendEmail is required, on the sending identity', async () => {
     await send(user('scoped-mailer'), 'rotation@example.com');
     expect(await failure(send(user('scoped-mailer'), 'alerts@example.com'))).toEqual({
@@ -969,6 +997,7 @@ describe('SES v2 SendEmail', () => {
     });
     expect((await moto.sentEmails()).map((m) => m.from)).toEqual([
       'Key rotation <rotation@example.com>',
+      'alerts@example.com',
       'rotation@example.com',
     ]);
   });

@@ -46,7 +46,9 @@ import { createWorld } from './world.mjs';
  *   windows (default: the real one)
  * @property {SecondaryLimits | false} [limits] GitHub's secondary limits on content-generating
  *   requests (POST, PUT, PATCH, DELETE): 80 per minute and 500 per hour unless set; a field set
- *   to false, or `limits: false`, turns that window (or both) off
+ *   to false, or `limits: false`, turns that window (or both) off. Only authenticated requests
+ *   that were let through count (a refused one does not, nor one an injected fault answered);
+ *   a request over a limit gets 403 with `retry-after` and changes nothing.
  */
 
 /**

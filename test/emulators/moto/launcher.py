@@ -30,7 +30,7 @@ accounts, where Key = {"accessKeyId", "secretAccessKey", "status", "createDate"}
   generation time back (its content stays), so it can be made older than 4 hours.
 - GET /emails: every message sent through SES, as JSON [{"from", "to", "cc", "bcc",
   "subject", "text", "html"}] (text or html null when the message had none).
-Each answers 404 when its key or report does not exist.
+Each answers 404 when its key or report does not exist, 400 to a malformed body.
 
 What moto does here, checked against moto 5.2.5 (test/integration/moto-harness.test.ts):
 - Accounts: a request is served in the account that owns the key that signed it (a
@@ -276,8 +276,11 @@ class ControlHandler(BaseHTTPRequestHandler):
     def handle_route(self, method):
         route = ROUTES.get((method, self.path))
         length = int(self.headers.get("Content-Length") or 0)
-        body = json.loads(self.rfile.read(length)) if length else {}
-        status, answer = route(body) if route else (404, None)
+        try:
+            body = json.loads(self.rfile.read(length)) if length else {}
+            status, answer = route(body) if route else (404, None)
+        except (ValueError, KeyError, TypeError) as error:  # a malformed request
+            status, answer = 400, {"error": repr(error)}
         self.send_response(status)
         if answer is None:
             self.end_headers()
