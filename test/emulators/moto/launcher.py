@@ -58,18 +58,22 @@ What moto does here, checked against moto 5.2.5 (test/integration/moto-harness.t
   a request must be signed with the key's real secret (and, for temporary credentials,
   the matching session token) and be allowed by the caller's policies (a user's inline
   policies from the seed; for temporary credentials the role's inline and attached
-  policies), else 403 (InvalidClientTokenId, SignatureDoesNotMatch or AccessDenied).
-  GetCallerIdentity needs no permission. Conditions in identity policies are ignored.
-- AssumeRole with auth enforced, as moto 5.2.5 does it natively: the caller's policies
-  must allow sts:AssumeRole on the role ARN (moto's STS _determine_resource). The trust
-  policy is checked only for a role in the caller's own account, and wrongly: a
-  Principal naming an account never matches, a missing ExternalId passes a StringEquals
-  sts:ExternalId condition, and a Deny statement counts as Allow; for a role in another
-  account the trust policy and ExternalId are not checked at all, and a role that does
-  not exist can be assumed. trust_policy.py replaces that check with AWS's rules (role
-  must exist, trust policy Principal and Condition, sts:AssumeRole in the caller's
-  policies unless the same-account trust policy names the caller itself); refusals
-  are AccessDenied (403).
+  policies, checked in the role's account: a role's credentials can do exactly what its
+  policies allow there), else 403 (InvalidClientTokenId, SignatureDoesNotMatch or
+  AccessDenied). GetCallerIdentity needs no permission. Conditions in identity policies
+  are ignored; so are AssumeRole's session Policy and permissions boundaries.
+- AssumeRole with auth enforced, as moto 5.2.5 does it natively (checked with the
+  trust_policy patch off): the caller's own policies must always allow sts:AssumeRole on
+  the role ARN (moto's STS _determine_resource), even where AWS lets a same-account
+  trust policy naming the user suffice. The trust policy is checked only for a role in
+  the caller's own account, and wrongly: a Principal naming an account ("123456789012"
+  or its :root ARN) never matches, a missing ExternalId passes a StringEquals
+  sts:ExternalId condition (a wrong one is refused), and a Deny statement counts as
+  Allow (read in iam/access_control.py). For a role in another account neither the
+  trust policy nor the ExternalId is checked, and a role that does not exist can be
+  assumed. trust_policy.py replaces that check with AWS's rules (role must exist, trust
+  policy Principal and Condition, sts:AssumeRole in the caller's policies unless the
+  same-account trust policy names the caller itself); refusals are AccessDenied (403).
 - IAM resources: with auth enforced, moto checks IAM calls against the resource "*",
   so a policy restricted to a path could never match. AWS checks them against the user
   (or role) they act on; `iam_resource` (moto's _determine_resource hook) does the same,
