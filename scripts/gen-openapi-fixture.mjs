@@ -30,6 +30,10 @@ function wantedOperations() {
   const environment = '/repos/{owner}/{repo}/environments/{environment_name}/secrets';
   wanted[`${environment}/public-key`] = ['get'];
   wanted[`${environment}/{secret_name}`] = secret;
+  // Issues: the action reports failures in an issue (open, update, comment, close).
+  wanted['/repos/{owner}/{repo}/issues'] = ['get', 'post'];
+  wanted['/repos/{owner}/{repo}/issues/{issue_number}'] = ['patch'];
+  wanted['/repos/{owner}/{repo}/issues/{issue_number}/comments'] = ['get', 'post'];
   return wanted;
 }
 
@@ -47,6 +51,9 @@ const ANNOTATIONS = new Set([
 /**
  * Copies a JSON schema without annotations and vendor extensions. Keys of a `properties`
  * map are property names (a repository has a `description` property), so they are kept.
+ * OpenAPI 3.0's `nullable` without a `type` (beside `anyOf`/`oneOf`), which ajv refuses,
+ * becomes `anyOf: [schema, { type: 'null' }]`, and a nullable `enum` gets null among its
+ * values (ajv checks the enum on null too).
  */
 function stripSchema(schema) {
   if (Array.isArray(schema)) return schema.map(stripSchema);
@@ -61,6 +68,14 @@ function stripSchema(schema) {
     } else {
       out[key] = stripSchema(value);
     }
+  }
+  if (out.nullable === true && out.type === undefined) {
+    const rest = { ...out };
+    delete rest.nullable;
+    return { anyOf: [rest, { type: 'null' }] };
+  }
+  if (out.nullable === true && Array.isArray(out.enum) && !out.enum.includes(null)) {
+    out.enum = [...out.enum, null];
   }
   return out;
 }

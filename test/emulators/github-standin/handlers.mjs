@@ -2,6 +2,8 @@
 // spec and authentication checks. Each handler takes the request context and returns
 // `{ status, body?, headers? }`; `body` is a JSON value, or undefined for no body.
 
+import { createIssueHandlers } from './issues.mjs';
+import { paginate, pageOf } from './paging.mjs';
 import { fullRepository, minimalRepository, simpleUser } from './repository.mjs';
 import { secretNameProblem } from './world.mjs';
 
@@ -169,12 +171,10 @@ export function createHandlers(world, { apiUrl }) {
     const secret = scope?.secrets.get(ctx.params.secret_name.toUpperCase());
     if (!secret) return notFound();
     const all = (secret.selectedRepositoryIds ?? []).map(world.repositoryById).filter(Boolean);
-    const page = Math.max(1, ctx.query.page ?? 1);
-    const perPage = Math.min(100, Math.max(1, ctx.query.per_page ?? 30));
-    const repositories = all
-      .slice((page - 1) * perPage, page * perPage)
-      .map((r) => minimalRepository(r, { apiUrl, owner: ownerOf(r.owner) }));
-    const headers = linkHeader(`${apiUrl}${ctx.path}`, page, perPage, all.length);
+    const { items, headers } = paginate(all, pageOf(ctx.query), `${apiUrl}${ctx.path}`);
+    const repositories = items.map((r) =>
+      minimalRepository(r, { apiUrl, owner: ownerOf(r.owner) }),
+    );
     return { status: 200, headers, body: { total_count: all.length, repositories } };
   }
 
@@ -199,6 +199,7 @@ export function createHandlers(world, { apiUrl }) {
     'DELETE {scope}/{secret_name}': deleteSecret,
     'GET {scope}/{secret_name}/repositories': listSelectedRepositories,
     'PUT {scope}/{secret_name}/repositories': setSelectedRepositories,
+    ...createIssueHandlers(world, { apiUrl, errorResponse }),
   };
 
   /**
@@ -211,15 +212,4 @@ export function createHandlers(world, { apiUrl }) {
     if (!handler) throw new Error(`no handler for ${ctx.method} ${ctx.route}`);
     return handler(ctx);
   };
-}
-
-/** GitHub's pagination header, present only when there is more than one page. */
-function linkHeader(url, page, perPage, total) {
-  const last = Math.max(1, Math.ceil(total / perPage));
-  if (last === 1) return {};
-  const link = (p, rel) => `<${url}?page=${p}&per_page=${perPage}>; rel="${rel}"`;
-  const links = [];
-  if (page > 1) links.push(link(page - 1, 'prev'), link(1, 'first'));
-  if (page < last) links.push(link(page + 1, 'next'), link(last, 'last'));
-  return { link: links.join(', ') };
 }

@@ -1,16 +1,20 @@
 // A stand-in for GitHub's REST API, limited to the secrets endpoints (repository, environment
-// and organization secrets of Actions, Dependabot and Codespaces) and `GET /repos/{owner}/{repo}`.
+// and organization secrets of Actions, Dependabot and Codespaces), `GET /repos/{owner}/{repo}`
+// and issues (list, create, update, comment, list comments).
 //
 // Every request is checked against GitHub's published OpenAPI description (the subset in
 // test/fixtures/github-openapi-subset.json, made by scripts/gen-openapi-fixture.mjs), and so is
 // every response the stand-in sends; mismatches are recorded in `violations`. Each secret scope
 // has its own libsodium key pair, so the stand-in decrypts every sealed box it receives and a
-// test can assert the plaintext that reached each secret.
+// test can assert the plaintext that reached each secret. GitHub's secondary rate limits on
+// content creation are enforced (secondary-limits.mjs), over the same clock as timestamps.
 
 import { randomUUID } from 'node:crypto';
 import { readBody, startLocalServer } from '../local-server.mjs';
 import { createFaults } from './faults.mjs';
 import { createHandlers, errorResponse } from './handlers.mjs';
+import { isIssueRoute } from './issues.mjs';
+import { createSecondaryLimits } from './secondary-limits.mjs';
 import { loadSpec } from './spec.mjs';
 import { createWorld } from './world.mjs';
 
@@ -23,12 +27,28 @@ import { createWorld } from './world.mjs';
  */
 
 /**
+ * @typedef {'write' | 'forbidden' | 'secrets-only'} TokenAccess
+ */
+
+/**
+ * @typedef {import('./secondary-limits.mjs').SecondaryLimits} SecondaryLimits
+ */
+
+/**
  * @typedef {object} StandInOptions
- * @property {Record<string, 'write' | 'forbidden'>} [tokens] token -> access. Unknown or missing
- *   tokens get 401; `forbidden` tokens get 403 on every request.
+ * @property {Record<string, TokenAccess>} [tokens] token -> access. Unknown or missing tokens
+ *   get 401; `forbidden` tokens get 403 on every request; `secrets-only` tokens (a token
+ *   without the Issues permission) get 403 "Resource not accessible by personal access token"
+ *   on the issues routes and may use every other route.
  * @property {RepositorySpec[]} [repositories]
  * @property {string[]} [organizations] organization logins
- * @property {() => Date} [now] clock for created_at / updated_at (default: the real one)
+ * @property {() => Date} [now] clock for created_at / updated_at and for the secondary-limit
+ *   windows (default: the real one)
+ * @property {SecondaryLimits | false} [limits] GitHub's secondary limits on content-generating
+ *   requests (POST, PUT, PATCH, DELETE): 80 per minute and 500 per hour unless set; a field set
+ *   to false, or `limits: false`, turns that window (or both) off. Only authenticated requests
+ *   that were let through count (a refused one does not, nor one an injected fault answered);
+ *   a request over a limit gets 403 with `retry-after` and changes nothing.
  */
 
 /**
@@ -71,10 +91,13 @@ import { createWorld } from './world.mjs';
  * @property {string | null} route the OpenAPI path template, null when none matched
  * @property {number} status the status sent; 0 while pending or when the connection was dropped
  * @property {boolean} [fault] true when an injected fault answered (or delayed) it
+ * @property {boolean} [secondaryLimited] true when it was refused for a secondary rate limit
  */
 
 /**
  * @typedef {import('./faults.mjs').FaultSpec} FaultSpec
+ * @typedef {import('./issues.mjs').Issue} Issue
+ * @typedef {import('./issues.mjs').IssueComment} IssueComment
  */
 
 /**
@@ -85,10 +108,18 @@ import { createWorld } from './world.mjs';
  * @property {(ref: SecretRef) => StoredSecret | undefined} getSecret
  * @property {(ref: SecretRef, secret: SeedSecret) => void} seedSecret
  * @property {() => ListedSecret[]} listSecrets every stored secret
+ * @property {() => Issue[]} listIssues every issue of every repository, oldest first, with
+ *   its comments
  * @property {() => Record<string, number>} countByRoute `"GET /repos/{owner}/{repo}" -> n`
+ * @property {() => number} secondaryLimitHits how many requests were refused for a secondary
+ *   rate limit (since the last reset)
+ * @property {(minutes: number) => void} backdate moves every stored secret's and issue's (and
+ *   comment's) timestamps back by `minutes`, as if that much time had passed; the clock and
+ *   the rate-limit windows are not moved
  * @property {(fault: FaultSpec) => void} injectFault the next `times` matching requests (after
  *   `skip`) get `response` instead of normal handling; they change no state
- * @property {() => void} reset clears requests, violations and faults (not secrets)
+ * @property {() => void} reset clears requests, violations, faults and the secondary-limit
+ *   windows (not secrets or issues)
  * @property {() => Promise<void>} close stops the server, dropping open connections
  */
 
@@ -100,10 +131,12 @@ const BASE_HEADERS = {
   'x-ratelimit-resource': 'core',
 };
 
+const ACCESS = ['write', 'forbidden', 'secrets-only'];
+
 function checkOptions({ tokens = {}, repositories = [], organizations = [] }) {
   for (const [token, access] of Object.entries(tokens)) {
-    if (access !== 'write' && access !== 'forbidden') {
-      throw new TypeError(`GitHub stand-in: token ${token} must be 'write' or 'forbidden'`);
+    if (!ACCESS.includes(access)) {
+      throw new TypeError(`GitHub stand-in: token ${token} must be one of ${ACCESS.join(', ')}`);
     }
   }
   for (const r of repositories) {
@@ -116,13 +149,39 @@ function checkOptions({ tokens = {}, repositories = [], organizations = [] }) {
   }
 }
 
-/** `Authorization: token X` or `Bearer X` -> the error response, or undefined when allowed. */
-function authorize(tokens, header) {
+/**
+ * `Authorization: token X` or `Bearer X` on `route` -> the error response, or undefined when
+ * allowed.
+ */
+function authorize(tokens, header, route) {
   const token = /^(?:token|bearer)\s+(\S+)\s*$/i.exec(header ?? '')?.[1];
   const access = token === undefined ? undefined : Object.hasOwn(tokens, token) && tokens[token];
   if (access === 'write') return undefined;
+  if (access === 'secrets-only') {
+    return isIssueRoute(route)
+      ? errorResponse(403, 'Resource not accessible by personal access token')
+      : undefined;
+  }
   if (access === 'forbidden') return errorResponse(403, 'Resource not accessible by integration');
   return errorResponse(401, 'Bad credentials');
+}
+
+const SECONDARY_LIMIT_DOCS =
+  'https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api#about-secondary-rate-limits';
+
+/** GitHub's answer to a request over a secondary rate limit. */
+function secondaryLimitResponse(retryAfter) {
+  const requestId = randomUUID();
+  return {
+    status: 403,
+    headers: { 'retry-after': String(retryAfter), 'x-github-request-id': requestId },
+    body: {
+      message:
+        'You have exceeded a secondary rate limit. Please wait a few minutes before you try ' +
+        `again. If you reach out to GitHub Support for help, please include the request ID ${requestId}.`,
+      documentation_url: SECONDARY_LIMIT_DOCS,
+    },
+  };
 }
 
 function send(res, { status, headers = {}, body }) {
@@ -183,16 +242,28 @@ export async function startGitHubStandIn(options = {}) {
   const world = await createWorld(options);
   const spec = loadSpec();
   const faults = createFaults();
+  const limits = createSecondaryLimits(options.limits, options.now ?? (() => new Date()));
   /** @type {RecordedRequest[]} */
   const requests = [];
   /** @type {string[]} */
   const violations = [];
   let handle;
 
-  /** The normal answer: route, authentication, input, then the handler; response checked. */
-  function answer(prepared, req, violate) {
+  /**
+   * The normal answer: route, authentication, secondary limits, input, then the handler;
+   * response checked.
+   */
+  function answer(prepared, req, record, violate) {
     if (prepared.routeError) return prepared.routeError;
-    let result = authorize(tokens, req.headers.authorization) ?? prepared.inputError;
+    let result = authorize(tokens, req.headers.authorization, prepared.match.route);
+    if (result === undefined) {
+      const retryAfter = limits.admit(record.method);
+      if (retryAfter > 0) {
+        record.secondaryLimited = true;
+        result = secondaryLimitResponse(retryAfter);
+      }
+    }
+    result ??= prepared.inputError;
     try {
       result ??= handle(prepared.ctx);
     } catch (error) {
@@ -222,7 +293,7 @@ export async function startGitHubStandIn(options = {}) {
     }
     if (fault?.delayMs !== undefined) await local.wait(fault.delayMs);
     if (local.closing()) return;
-    const result = fault?.status !== undefined ? fault : answer(prepared, req, violate);
+    const result = fault?.status !== undefined ? fault : answer(prepared, req, record, violate);
     record.status = result.status;
     send(res, result);
   }
@@ -243,6 +314,7 @@ export async function startGitHubStandIn(options = {}) {
     getSecret: (ref) => world.getSecret(ref),
     seedSecret: (ref, secret) => world.seedSecret(ref, secret),
     listSecrets: () => world.listSecrets(),
+    listIssues: () => world.issues.views(),
     countByRoute() {
       const counts = {};
       for (const { method, route, path } of requests) {
@@ -251,11 +323,14 @@ export async function startGitHubStandIn(options = {}) {
       }
       return counts;
     },
+    secondaryLimitHits: () => requests.filter((r) => r.secondaryLimited).length,
+    backdate: (minutes) => world.backdate(minutes),
     injectFault: (fault) => faults.add(fault),
     reset() {
       requests.length = 0;
       violations.length = 0;
       faults.clear();
+      limits.clear();
     },
     close: () => local.close(),
   };

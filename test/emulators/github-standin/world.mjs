@@ -1,8 +1,9 @@
 // The data behind the GitHub stand-in: repositories, organizations, secret scopes (each with
-// its own libsodium key pair) and the secrets stored in them, as plaintext.
+// its own libsodium key pair) and the secrets stored in them, as plaintext, and issues.
 
 import { randomBytes } from 'node:crypto';
 import sodium from 'libsodium-wrappers';
+import { createIssueStore } from './issues.mjs';
 
 export const KINDS = ['actions', 'dependabot', 'codespaces'];
 
@@ -66,6 +67,7 @@ export async function createWorld({ repositories = [], organizations = [], now }
   const orgs = [...organizations];
   const scopes = new Map();
   const ownerIds = new Map();
+  const issues = createIssueStore({ now: () => isoSeconds(clock()), format: isoSeconds });
 
   const findRepo = (owner, repo) =>
     repos.find(
@@ -112,6 +114,7 @@ export async function createWorld({ repositories = [], organizations = [], now }
 
   return {
     sodium,
+    issues,
     now: () => isoSeconds(clock()),
     findRepo,
     findOrg,
@@ -144,6 +147,19 @@ export async function createWorld({ repositories = [], organizations = [], now }
           secret.visibility === 'selected' ? [...(selectedRepositoryIds ?? [])] : undefined;
       }
       target.secrets.set(secret.name, secret);
+    },
+
+    /** Moves every secret's and issue's timestamps back by `minutes`. */
+    backdate(minutes) {
+      if (!Number.isFinite(minutes)) throw new TypeError('backdate: minutes must be a number');
+      const back = (iso) => isoSeconds(new Date(new Date(iso).getTime() - minutes * 60_000));
+      for (const s of scopes.values()) {
+        for (const secret of s.secrets.values()) {
+          secret.createdAt = back(secret.createdAt);
+          secret.updatedAt = back(secret.updatedAt);
+        }
+      }
+      issues.backdate(minutes);
     },
 
     listSecrets() {

@@ -1,4 +1,4 @@
-// Starts moto (IAM and STS) from the project's .venv/, seeded through launcher.py.
+// Starts moto (IAM, STS and SES v2) from the project's .venv/, seeded through launcher.py.
 // Plain ESM so that jest's TypeScript tests and node scripts (demo, bench) share it.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -25,9 +25,27 @@ const launcher = join(root, 'test', 'emulators', 'moto', 'launcher.py');
  * @property {Record<string, unknown>} [inlinePolicies] policy name -> policy document (an
  *   object); enforced only when INITIAL_NO_AUTH_ACTION_COUNT is set in `env`
  *
+ * @typedef {object} SeedRole
+ * @property {string} name
+ * @property {string} [path] IAM path, `/` by default
+ * @property {Record<string, unknown>} trustPolicy the assume-role policy document; with auth
+ *   enforced, AssumeRole checks its Principal and Condition as AWS does (launcher.py)
+ * @property {Record<string, unknown>} [inlinePolicies] policy name -> document: what the
+ *   role's temporary credentials may do when auth is enforced
+ *
+ * @typedef {object} SeedAccount another AWS account served by the same moto
+ * @property {string} accountId 12 digits
+ * @property {SeedUser[]} [users]
+ * @property {SeedRole[]} [roles]
+ *
  * @typedef {object} Seed
- * @property {string} [accountId] `123456789012` by default
+ * @property {string} [accountId] the default account, `123456789012` unless given: it holds
+ *   the top-level users, roles and SES identities, and serves unsigned requests
  * @property {SeedUser[]} users
+ * @property {SeedRole[]} [roles] roles of the default account
+ * @property {SeedAccount[]} [accounts] further accounts
+ * @property {string[]} [sesIdentities] verified SES identities (email addresses or domains)
+ *   of the default account in us-east-1
  *
  * @typedef {object} SeededKey
  * @property {string} accessKeyId
@@ -35,16 +53,44 @@ const launcher = join(root, 'test', 'emulators', 'moto', 'launcher.py');
  * @property {string} status
  * @property {string} createDate ISO 8601, whole seconds, e.g. `2026-08-01T07:38:24Z`
  *
- * @typedef {object} MotoState what launcher.py wrote once the server accepted connections
- * @property {string} endpoint `http://127.0.0.1:PORT`, for IAM and STS alike
- * @property {string} control the launcher's test-only control server
+ * @typedef {object} SeededAccount
  * @property {Record<string, SeededKey[]>} users seeded keys by user name, in seed order
+ * @property {Record<string, string>} roles role ARN by role name
+ *
+ * @typedef {object} MotoState what launcher.py wrote once the server accepted connections
+ * @property {string} endpoint `http://127.0.0.1:PORT`, for IAM, STS and SES v2 alike
+ * @property {string} control the launcher's test-only control server
+ * @property {string} accountId the default account
+ * @property {Record<string, SeededKey[]>} users the default account's seeded keys by user
+ *   name, in seed order
+ * @property {Record<string, string>} roles the default account's role ARNs by role name
+ * @property {Record<string, SeededAccount>} accounts the other seeded accounts by account id
+ *
+ * @typedef {object} SentEmail a message moto accepted through SES (`GET /emails`)
+ * @property {string} from
+ * @property {string[]} to
+ * @property {string[]} cc
+ * @property {string[]} bcc
+ * @property {string | null} subject
+ * @property {string | null} text the text body; null when there was none
+ * @property {string | null} html the HTML body; null when there was none
+ *
+ * @typedef {object} LastUse where a key was last used (`GetAccessKeyLastUsed`)
+ * @property {string} [service] `iam` unless given
+ * @property {string} [region] `us-east-1` unless given
  *
  * @typedef {object} Moto
  * @property {string} endpoint same as `state.endpoint`
  * @property {MotoState} state
  * @property {(accessKeyId: string, minutes: number) => Promise<void>} backdateKey moves a
  *   key's CreateDate back by `minutes`, as if that much time had passed
+ * @property {(accessKeyId: string, minutesAgo: number | null, where?: LastUse) => Promise<void>}
+ *   setLastUsed sets a key's last use `minutesAgo` minutes ago, or clears it (never used)
+ *   with null. moto moves it to now again whenever the key signs a request.
+ * @property {(minutes: number, accountId?: string) => Promise<void>} ageCredentialReport moves
+ *   the credential report's generation time back by `minutes` (its content stays), so it
+ *   can be made older than AWS's 4 hours; rejects when the account has no report
+ * @property {() => Promise<SentEmail[]>} sentEmails every message sent through SES
  * @property {() => Promise<void>} stop ends moto and waits for it; safe to call twice
  */
 
@@ -78,7 +124,7 @@ function probe(endpoint) {
 }
 
 /**
- * Starts a seeded moto server (IAM and STS) on 127.0.0.1 and waits until it answers.
+ * Starts a seeded moto server (IAM, STS and SES v2) on 127.0.0.1 and waits until it answers.
  *
  * The launcher listens on a port the kernel picks (no race with other servers), unless
  * `port` is given. moto's auth checks are off unless `env.INITIAL_NO_AUTH_ACTION_COUNT` is
@@ -86,7 +132,8 @@ function probe(endpoint) {
  * leaves no server behind.
  *
  * @param {object} options
- * @param {Seed} options.seed users and back-dated keys to create before serving
+ * @param {Seed} options.seed users, back-dated keys, roles, accounts and SES identities to
+ *   create before serving
  * @param {Record<string, string>} [options.env] extra environment for moto
  * @param {number} [options.port] a fixed port; 0 (default) lets the kernel pick
  * @param {number} [options.timeoutMs] how long to wait for moto to start (30 s)
@@ -102,7 +149,11 @@ export async function startMoto({ seed, env = {}, port = 0, timeoutMs = 30_000 }
   const child = spawn(
     python,
     [launcher, '--port', String(port), '--seed', seedPath, '--out', statePath],
-    { env: { ...process.env, PYTHONUNBUFFERED: '1', ...env }, stdio: ['ignore', 'ignore', 'pipe'] },
+    {
+      // No __pycache__/ beside launcher.py's modules in the work tree.
+      env: { ...process.env, PYTHONUNBUFFERED: '1', PYTHONDONTWRITEBYTECODE: '1', ...env },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
   );
   let stderr = '';
   child.stderr.on('data', (chunk) => {
@@ -156,16 +207,38 @@ export async function startMoto({ seed, env = {}, port = 0, timeoutMs = 30_000 }
     if (state === undefined) await sleep(25);
   }
 
+  const control = state.control;
+  /** POSTs to the control server; rejects with `missing` unless it answers 204. */
+  async function post(path, body, missing) {
+    const response = await fetch(`${control}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    if (response.status !== 204) throw new Error(missing);
+  }
+
   return {
     endpoint: state.endpoint,
     state,
-    async backdateKey(accessKeyId, minutes) {
-      const response = await fetch(`${state.control}/backdate`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ accessKeyId, minutes }),
-      });
-      if (response.status !== 204) throw new Error(`no key ${accessKeyId} to back-date`);
+    backdateKey: (accessKeyId, minutes) =>
+      post('/backdate', { accessKeyId, minutes }, `no key ${accessKeyId} to back-date`),
+    setLastUsed: (accessKeyId, minutesAgo, where = {}) =>
+      post(
+        '/last-used',
+        { accessKeyId, minutesAgo, service: where.service, region: where.region },
+        `no key ${accessKeyId} to mark used`,
+      ),
+    ageCredentialReport: (minutes, accountId) =>
+      post(
+        '/credential-report/age',
+        { minutes, accountId },
+        `no credential report in account ${accountId ?? state.accountId} to age`,
+      ),
+    async sentEmails() {
+      const response = await fetch(`${control}/emails`);
+      if (!response.ok) throw new Error(`moto control: GET /emails answered ${response.status}`);
+      return /** @type {SentEmail[]} */ (await response.json());
     },
     stop,
   };
