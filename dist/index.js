@@ -7060,7 +7060,7 @@ __webpack_unused_export__ = TagServerCertificateCommand;
 __webpack_unused_export__ = TagServerCertificateRequest$;
 __webpack_unused_export__ = TagTemplate$;
 __webpack_unused_export__ = TagUser$;
-__webpack_unused_export__ = TagUserCommand;
+exports.pkA = TagUserCommand;
 __webpack_unused_export__ = TagUserRequest$;
 __webpack_unused_export__ = TrackedActionLastAccessed$;
 __webpack_unused_export__ = UnmodifiableEntityException;
@@ -7089,7 +7089,7 @@ __webpack_unused_export__ = UntagServerCertificate$;
 __webpack_unused_export__ = UntagServerCertificateCommand;
 __webpack_unused_export__ = UntagServerCertificateRequest$;
 __webpack_unused_export__ = UntagUser$;
-__webpack_unused_export__ = UntagUserCommand;
+exports.KZ_ = UntagUserCommand;
 __webpack_unused_export__ = UntagUserRequest$;
 __webpack_unused_export__ = UpdateAccessKey$;
 exports.SF3 = UpdateAccessKeyCommand;
@@ -7184,7 +7184,7 @@ __webpack_unused_export__ = paginateListServerCertificateTags;
 __webpack_unused_export__ = paginateListServerCertificates;
 __webpack_unused_export__ = paginateListSigningCertificates;
 __webpack_unused_export__ = paginateListUserPolicies;
-__webpack_unused_export__ = paginateListUserTags;
+exports.Ofk = paginateListUserTags;
 __webpack_unused_export__ = paginateListUsers;
 __webpack_unused_export__ = paginateListVirtualMFADevices;
 __webpack_unused_export__ = paginateSimulateCustomPolicy;
@@ -68215,7 +68215,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3435);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(773);
 /** Entry point of the bundled action. */
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -68225,7 +68225,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3435:
+/***/ 773:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -71295,6 +71295,18 @@ async function identifyCaller(sts) {
         throw new Error(`AWS credentials do not work (${reason}); nothing was changed`);
     }
 }
+/**
+ * The access key the action runs with, when it is an IAM user's long-lived key (no session
+ * token): self-rotation writes it back to its own targets if it must. Undefined otherwise.
+ */
+async function ownAccessKey(sts) {
+    const provider = sts.config.credentials;
+    const credentials = typeof provider === 'function' ? await provider() : undefined;
+    if (!credentials || credentials.sessionToken)
+        return undefined;
+    const { accessKeyId, secretAccessKey } = credentials;
+    return { id: accessKeyId, secret: secretAccessKey, createdAt: new Date(0) };
+}
 
 ;// CONCATENATED MODULE: ./src/aws/iam-gateway.ts
 /** The few IAM operations rotation needs, over the AWS SDK; failures come out explained. */
@@ -71332,7 +71344,14 @@ function createIamGateway(client, mask) {
         },
         lastUsed: (keyId) => explained(async () => {
             const out = await client().send(new dist_cjs/* GetAccessKeyLastUsedCommand */.qRl({ AccessKeyId: keyId }));
-            return out.AccessKeyLastUsed?.LastUsedDate ?? null;
+            const used = out.AccessKeyLastUsed;
+            // IAM answers "N/A" for the service and region of a key never used.
+            const known = (text) => (text && text !== 'N/A' ? text : undefined);
+            return {
+                at: used?.LastUsedDate ?? null,
+                service: known(used?.ServiceName),
+                region: known(used?.Region),
+            };
         }),
         createKey: (user) => explained(async () => {
             const out = await client().send(new dist_cjs/* CreateAccessKeyCommand */.hN({ UserName: user }));
@@ -71354,11 +71373,42 @@ function createIamGateway(client, mask) {
         deleteKey: (user, keyId) => explained(async () => {
             await client().send(new dist_cjs/* DeleteAccessKeyCommand */.yq0({ UserName: user, AccessKeyId: keyId }));
         }),
+        ...createTagOperations(client),
+    };
+}
+/** The rotation record lives in user tags. */
+function createTagOperations(client) {
+    return {
+        listTags: (user) => explained(async () => {
+            const tags = {};
+            for await (const page of (0,dist_cjs/* paginateListUserTags */.Ofk)({ client: client() }, { UserName: user })) {
+                for (const tag of page.Tags ?? [])
+                    tags[tag.Key ?? ''] = tag.Value ?? '';
+            }
+            return tags;
+        }),
+        tagUser: (user, tags) => explained(async () => {
+            const Tags = Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
+            await client().send(new dist_cjs/* TagUserCommand */.pkA({ UserName: user, Tags }));
+        }),
+        untagUser: (user, keys) => explained(async () => {
+            await client().send(new dist_cjs/* UntagUserCommand */.KZ_({ UserName: user, TagKeys: [...keys] }));
+        }),
     };
 }
 
 ;// CONCATENATED MODULE: ./src/model/access-key.ts
 /** What IAM says about access keys, and the rules every layer shares about keys and users. */
+/** The key with its last use filled in. */
+function withLastUse(key, use) {
+    return {
+        ...key,
+        lastUsedAt: use.at,
+        lastUsedService: use.service,
+        lastUsedRegion: use.region,
+    };
+}
+const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
 /** Whole days from `then` to `now` (a key created 89.9 days ago is 89 days old). */
 function ageInDays(then, now) {
@@ -76745,23 +76795,104 @@ throttling.VERSION = plugin_throttling_dist_bundle_VERSION;
 throttling.triggersNotification = triggersNotification;
 
 
+;// CONCATENATED MODULE: ./src/lib/rate-window.ts
+function createRateWindow(options) {
+    const { windows } = options;
+    for (const w of windows) {
+        if (!(Number.isInteger(w.max) && w.max > 0 && w.periodMs > 0)) {
+            throw new RangeError(`a rate window needs a whole max > 0 and a period > 0 (got ${w.max} per ${w.periodMs} ms)`);
+        }
+    }
+    const now = options.now ?? (() => performance.now());
+    const sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+    const longest = Math.max(0, ...windows.map((w) => w.periodMs));
+    const admitted = []; // admission times, oldest first, within the longest period
+    let queue = Promise.resolve();
+    let taken = 0;
+    let waitedMs = 0;
+    /** How long until every window has room at `at`; 0 when it has room now. */
+    const waitAt = (at) => {
+        while (admitted.length > 0 && admitted[0] <= at - longest)
+            admitted.shift();
+        let wait = 0;
+        for (const { max, periodMs } of windows) {
+            // Room comes when the max-th most recent request leaves this window.
+            const blocker = admitted[admitted.length - max];
+            if (blocker !== undefined && blocker > at - periodMs) {
+                wait = Math.max(wait, blocker + periodMs - at);
+            }
+        }
+        return wait;
+    };
+    const admit = async (askedAt) => {
+        for (let wait = waitAt(now()); wait > 0; wait = waitAt(now()))
+            await sleep(wait);
+        const at = Math.max(now(), admitted.at(-1) ?? -Infinity);
+        admitted.push(at);
+        taken += 1;
+        waitedMs += at - askedAt;
+    };
+    return {
+        take() {
+            const askedAt = now();
+            const turn = queue.then(() => admit(askedAt));
+            queue = turn.catch(() => undefined);
+            return turn;
+        },
+        stats: () => ({ taken, waitedMs }),
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/github/github-client.ts
-/** An Octokit that waits out rate limits and retries transient failures. */
+/** An Octokit that waits out rate limits, paces writes and retries transient failures. */
 
 
 
 
+
+/** GitHub's documented content-creation limits: 80 a minute and 500 an hour. */
+const GITHUB_WRITES_PER_MINUTE = 80;
+const GITHUB_WRITES_PER_HOUR = 500;
+// One second more per window absorbs the skew between our clock and GitHub's.
+const MINUTE_MS = 61_000;
+const github_client_HOUR_MS = 3_601_000;
+/** A pacer shaped by GitHub's content-creation limits; share one between clients of a token. */
+function createWritePacer(writesPerHour = GITHUB_WRITES_PER_HOUR, clock) {
+    return createRateWindow({
+        windows: [
+            { max: GITHUB_WRITES_PER_MINUTE, periodMs: MINUTE_MS },
+            { max: writesPerHour, periodMs: github_client_HOUR_MS },
+        ],
+        ...(clock ? { now: () => clock.now(), sleep: (ms) => clock.sleep(ms) } : {}),
+    });
+}
 /** Adds a per-attempt timeout to the runner's proxy-aware fetch. */
-function fetchWithTimeout(timeoutMs) {
-    const inner = defaults.request?.fetch ?? fetch;
+function fetchWithTimeout(timeoutMs, transport) {
+    const inner = transport ?? defaults.request?.fetch ?? fetch;
     return (input, init) => {
         const timeout = AbortSignal.timeout(timeoutMs);
         const signal = init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
         return inner(input, { ...init, signal });
     };
 }
+/**
+ * Stands in for the throttling plugin's `write` group, which it awaits before every attempt of
+ * a write, its own rate-limit retries and plugin-retry's alike, and outside its pool of running
+ * requests (a write waiting for room holds up no read). The plugin's own group would also space
+ * writes one second apart; the pacer replaces that. GraphQL requests pass here too (unused).
+ */
+function pacedWriteGroup(pacer) {
+    const gate = {
+        async schedule(_options, task) {
+            await pacer.take();
+            return task();
+        },
+    };
+    return { key: () => gate };
+}
 function createGitHubClient(options) {
     const retries = options.rateLimitRetries ?? 3;
+    const pacer = options.pacer ?? createWritePacer(options.writesPerHour);
     const onLimit = (kind) => (after, request, _o, count) => {
         options.log(`GitHub ${kind} rate limit on ${request.method} ${request.url}; retry ${count + 1} in ${after}s`);
         return count < retries;
@@ -76771,13 +76902,15 @@ function createGitHubClient(options) {
         // Replaces the defaults' request options, so keep their proxy agent.
         request: {
             agent: defaults.request?.agent,
-            fetch: fetchWithTimeout(options.timeoutMs ?? 30_000),
+            fetch: fetchWithTimeout(options.timeoutMs ?? 30_000, options.fetch),
         },
-        // The throttling plugin also spaces writes one second apart, as GitHub asks.
+        // The throttling plugin waits out rate-limit answers (primary, secondary, retry-after);
+        // the pacer keeps writes within GitHub's content-creation limits.
         throttle: {
             onRateLimit: onLimit('primary'),
             onSecondaryRateLimit: onLimit('secondary'),
             retryAfterBaseValue: options.retryBaseMs ?? 1000,
+            write: pacedWriteGroup(pacer),
         },
         retry: {
             doNotRetry: [400, 401, 403, 404, 409, 410, 422, 451],
@@ -77042,9 +77175,26 @@ async function fieldsFromGitHub(github, scope, name) {
 }
 
 ;// CONCATENATED MODULE: ./src/report/outcome-counts.ts
+/** Failures first: they need a person. Then what happened, then what did not need to. */
+const OUTCOME_ORDER = [
+    'failed',
+    'waiting',
+    'rotated',
+    'retired',
+    'would-rotate',
+    'would-retire',
+    'fresh',
+];
 function countOutcomes(results) {
-    const count = (outcome) => results.filter((r) => r.outcome === outcome).length;
-    return { rotated: count('rotated'), failed: count('failed') };
+    const counts = Object.fromEntries(OUTCOME_ORDER.map((o) => [o, 0]));
+    for (const result of results)
+        counts[result.outcome] += 1;
+    return counts;
+}
+/** "2 rotated, 1 failed, 10 fresh": every outcome that occurred, in reading order. */
+function countsLine(counts) {
+    const parts = OUTCOME_ORDER.filter((o) => counts[o] > 0).map((o) => `${counts[o]} ${o}`);
+    return parts.length > 0 ? parts.join(', ') : 'nothing to do';
 }
 
 ;// CONCATENATED MODULE: ./src/report/report-json.ts
@@ -77065,25 +77215,86 @@ function reportJson(results) {
             keyId: t.keyId ?? null,
             ...(t.error ? { error: t.error } : {}),
         })),
+        ...(r.keys ? { keys: r.keys } : {}),
+        ...(r.pending ? { pending: r.pending } : {}),
+        ...(r.keptInUse ? { keptInUse: r.keptInUse } : {}),
+        ...(r.nextDueAt ? { nextDueAt: r.nextDueAt } : {}),
     })));
 }
 
 ;// CONCATENATED MODULE: ./src/report/summary.ts
-/** The job summary people read: a table per user, then details. Pure: results in, text out. */
+/** The job summary people read: alerts, a table per user, then details. Pure: text out. */
 
 
 const ICON = {
-    rotated: '✅',
-    fresh: '⏸️',
-    'would-rotate': '📝',
     failed: '❌',
+    waiting: '⏳',
+    rotated: '✅',
+    retired: '🗝️',
+    'would-rotate': '📝',
+    'would-retire': '📝',
+    fresh: '⏸️',
 };
 // GitHub refuses summaries over 1 MiB; detail blocks stop well before that.
 const DETAIL_BUDGET_BYTES = 600_000;
+/** Names listed in an alert before "and N more". */
+const ALERT_NAMES = 10;
 const escapeCell = (text) => text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ').replace(/</g, '&lt;');
+function summaryMarkdown(results, context) {
+    const ordered = byOutcome(results);
+    const head = [
+        `## AWS access key rotation`,
+        '',
+        `${results.length} user(s): ${countsLine(countOutcomes(results))}.`,
+        '',
+        ...alerts(results),
+        policyLine(context.policy, context.dryRun),
+        '',
+        '| Status | User | Old key (age) | New key | Targets written | Details |',
+        '| --- | --- | --- | --- | --- | --- |',
+        ...ordered.map(tableRow),
+        '',
+    ];
+    return [...head, ...boundedDetails(ordered, context.serverUrl)].join('\n');
+}
+/** Stable: failures first, then the rest in reading order. */
+function byOutcome(results) {
+    const rank = (r) => OUTCOME_ORDER.indexOf(r.outcome);
+    return [...results].sort((a, b) => rank(a) - rank(b));
+}
+/** GitHub alert blocks for what needs a person: failures, old keys still in use. */
+function alerts(results) {
+    const failed = results.filter((r) => r.outcome === 'failed').map((r) => `\`${r.user}\``);
+    const inUse = results.flatMap((r) => r.keptInUse ? [`\`${r.keptInUse.id}\` of \`${r.user}\` (${lastUseText(r.keptInUse)})`] : []);
+    const blocks = [];
+    if (failed.length > 0) {
+        blocks.push('> [!CAUTION]', `> ${failed.length} user(s) failed and need a person: ${names(failed)}. ` +
+            'Their rows come first; the details say why and what to do.', '');
+    }
+    if (inUse.length > 0) {
+        blocks.push('> [!WARNING]', `> ${inUse.length} old key(s) are still in use after the overlap window and stay active: ` +
+            `${names(inUse)}. Move whatever uses them to the new key.`, '');
+    }
+    return blocks;
+}
+function names(list) {
+    const shown = list.slice(0, ALERT_NAMES).join(', ');
+    return list.length > ALERT_NAMES ? `${shown} and ${list.length - ALERT_NAMES} more` : shown;
+}
+function lastUseText(key) {
+    if (key.lastUsedAt === undefined)
+        return 'last use not looked up';
+    if (key.lastUsedAt === null)
+        return 'never used';
+    const where = [key.lastUsedService && `by ${key.lastUsedService}`, key.lastUsedRegion]
+        .filter(Boolean)
+        .join(' in ');
+    return `last used ${key.lastUsedAt}${where ? ` ${where}` : ''}`;
+}
 function policyLine(policy, dryRun) {
     const parts = [
         `max-age-days: ${policy.maxAgeDays}`,
+        `overlap-hours: ${policy.overlapHours}`,
         `retire-old-key: ${policy.retireOldKey}`,
         `delete-inactive-after-days: ${policy.deleteInactiveAfterDays}`,
         `two-active-keys: ${policy.twoActiveKeys}`,
@@ -77094,48 +77305,35 @@ function policyLine(policy, dryRun) {
 function tableRow(r) {
     const old = r.oldKeyId ? `\`${r.oldKeyId}\` (${r.oldKeyAgeDays ?? '?'} d)` : '—';
     const written = r.targets.filter((t) => t.state === 'written' || t.state === 'would-write');
+    const due = r.nextDueAt ? `; due ${r.nextDueAt.slice(0, 10)}` : '';
     const cells = [
         `${ICON[r.outcome]} ${r.outcome}`,
         `\`${r.user}\``,
         old,
         r.newKeyId ? `\`${r.newKeyId}\`` : '—',
-        r.outcome === 'fresh' ? '—' : `${written.length}/${r.targets.length}`,
-        escapeCell(r.message),
+        r.targets.length === 0 ? '—' : `${written.length}/${r.targets.length}`,
+        escapeCell(r.message + due),
     ];
     return `| ${cells.join(' | ')} |`;
 }
 function details(r, serverUrl) {
-    const lines = r.targets.map((t) => {
+    const targets = r.targets.map((t) => {
         const link = `[settings](${settingsUrl(t.scope, serverUrl)})`;
         const error = t.error ? ` — ${escapeCell(t.error)}` : '';
-        return `- ${t.state}: ${escapeCell(t.target)} holds \`${t.keyId ?? 'unknown'}\` ${link}${error}`;
+        const holds = t.keyId ? `holds \`${t.keyId}\`` : 'holds a key this run cannot tell';
+        return `- ${t.state}: ${escapeCell(t.target)} ${holds} ${link}${error}`;
     });
-    const keys = [
+    const keys = (r.keys ?? []).map((k) => `- key \`${k.id}\`: ${k.status.toLowerCase()}, ${k.ageDays} d, ${lastUseText(k)}`);
+    const changes = [
         r.deletedKeyIds.length ? `- deleted keys: ${r.deletedKeyIds.join(', ')}` : '',
         r.deactivatedKeyIds.length ? `- deactivated keys: ${r.deactivatedKeyIds.join(', ')}` : '',
+        r.pending ? `- left for a later run: ${escapeCell(r.pending)}` : '',
     ].filter(Boolean);
-    const body = [...lines, ...keys].join('\n') || '- no targets touched';
+    const body = [...targets, ...keys, ...changes].join('\n') || '- no targets touched';
     return `<details><summary>${ICON[r.outcome]} ${r.user}: ${r.outcome}</summary>\n\n${body}\n\n</details>`;
 }
-function summaryMarkdown(results, context) {
-    const { rotated, failed } = countOutcomes(results);
-    const head = [
-        `## AWS access key rotation`,
-        '',
-        `${results.length} user(s): ${rotated} rotated, ${failed} failed.`,
-        '',
-        policyLine(context.policy, context.dryRun),
-        '',
-        '| Status | User | Old key (age) | New key | Targets written | Details |',
-        '| --- | --- | --- | --- | --- | --- |',
-        ...results.map(tableRow),
-        '',
-    ];
-    return [...head, ...boundedDetails(results, context.serverUrl)].join('\n');
-}
 /** Detail blocks until the budget is spent; failures first, since they need a person. */
-function boundedDetails(results, serverUrl) {
-    const ordered = [...results].sort((a, b) => Number(b.outcome === 'failed') - Number(a.outcome === 'failed'));
+function boundedDetails(ordered, serverUrl) {
     const blocks = [];
     let used = 0;
     for (const r of ordered) {
@@ -77210,75 +77408,637 @@ async function mapWithConcurrency(items, limit, work) {
     return results;
 }
 
-;// CONCATENATED MODULE: ./src/rotation/user-run.ts
-
-function startUserRun(user, deps, options) {
+;// CONCATENATED MODULE: ./src/rotation/lifecycle-record.ts
+/**
+ * The rotation record: what the action did to a user's keys, kept on the IAM user itself as tags
+ * (pure: tags <-> record). Recovery and retirement read it instead of guessing from timestamps.
+ *
+ * Eight tags share one prefix and are always written together (one TagUser call replaces the
+ * whole record at once). In the console they read as a small table:
+ *
+ *   key-rotation:state     creating | writing | partial | switched | done
+ *   key-rotation:old-key   the key being replaced ("-" when the user had none)
+ *   key-rotation:new-key   the key the action created ("-" until it exists)
+ *   key-rotation:started   when the rotation began (ISO 8601 UTC)
+ *   key-rotation:stopped   when a run that could not write every target stopped writing
+ *   key-rotation:restored  when a failed self-rotation wrote the old pair back to some targets
+ *   key-rotation:switched  when every target held the new key
+ *   key-rotation:run       the workflow run that started it
+ *
+ * A person resets it by removing the key-rotation:* tags (docs/failures-and-recovery.md).
+ */
+const RECORD_PREFIX = 'key-rotation:';
+const STATES = ['creating', 'writing', 'partial', 'switched', 'done'];
+const FIELDS = [
+    'state',
+    'old-key',
+    'new-key',
+    'started',
+    'stopped',
+    'restored',
+    'switched',
+    'run',
+];
+const NONE = '-';
+/** 2026-11-29T04:17:00Z: whole seconds, UTC. */
+function isoSeconds(date) {
+    return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+function encodeRecord(record) {
+    const time = (date) => (date ? isoSeconds(date) : NONE);
+    const values = {
+        state: record.state,
+        'old-key': record.oldKeyId ?? NONE,
+        'new-key': record.newKeyId ?? NONE,
+        started: time(record.startedAt),
+        stopped: time(record.stoppedAt),
+        restored: time(record.restoredAt),
+        switched: time(record.switchedAt),
+        run: record.run || NONE,
+    };
+    return Object.fromEntries(FIELDS.map((field) => [RECORD_PREFIX + field, values[field]]));
+}
+/** The record's tag keys, for removing it. */
+const RECORD_TAG_KEYS = FIELDS.map((field) => RECORD_PREFIX + field);
+/** Reads the record from all of a user's tags; other tags are ignored. */
+function decodeRecord(tags) {
+    const ours = Object.keys(tags).filter((key) => key.startsWith(RECORD_PREFIX));
+    if (ours.length === 0)
+        return { kind: 'none' };
+    const value = (field) => {
+        const text = tags[RECORD_PREFIX + field];
+        return text === undefined || text === NONE || text === '' ? undefined : text;
+    };
+    const state = STATES.find((s) => s === value('state'));
+    const startedAt = parseTime(value('started'));
+    const problems = [
+        !state && `state "${value('state') ?? ''}" is not one of ${STATES.join(', ')}`,
+        !(startedAt instanceof Date) && 'started is not a time',
+        ...['stopped', 'restored', 'switched'].map((field) => invalidTime(value(field)) && `${field} is not a time`),
+        state && state !== 'creating' && !value('new-key') && `state ${state} names no new-key`,
+        (state === 'switched' || state === 'done') && !value('switched') && 'switched is missing',
+    ].filter((p) => typeof p === 'string');
+    if (problems.length > 0 || !state || !(startedAt instanceof Date)) {
+        return { kind: 'unreadable', problem: problems.join('; ') };
+    }
     return {
-        user,
-        policy: options.policy,
-        dryRun: options.dryRun,
-        iam: deps.iam,
-        verifier: deps.verifier,
-        deps,
-        journal: { deletedKeyIds: [], deactivatedKeyIds: [], targets: [] },
-        log: (message) => deps.log(`${user.name}: ${message}`),
-        now: deps.now,
-        hasSecrets: deps.secrets !== undefined,
-        secrets() {
-            if (!deps.secrets)
-                throw new Error('github-token is required to write secrets');
-            return deps.secrets;
+        kind: 'record',
+        record: {
+            state,
+            oldKeyId: value('old-key'),
+            newKeyId: value('new-key'),
+            startedAt,
+            stoppedAt: parseTime(value('stopped')) || undefined,
+            restoredAt: parseTime(value('restored')) || undefined,
+            switchedAt: parseTime(value('switched')) || undefined,
+            run: value('run') ?? '',
         },
     };
 }
-function resultOf(run, finish) {
-    return { user: run.user.name, ...run.journal, ...finish };
-}
-function targetResult(target, state, keyId, error) {
-    const base = { target: describeTarget(target), scope: target.scope, state };
-    return { ...base, ...(keyId ? { keyId } : {}), ...(error ? { error } : {}) };
-}
-
-;// CONCATENATED MODULE: ./src/rotation/preflight.ts
-/** Every target must be writable before IAM changes: a failure here changes nothing. */
-
-
-async function preflight(run) {
-    const { targets } = run.user;
-    const secrets = run.secrets();
-    const checks = await Promise.allSettled(targets.map((target) => secrets.preflight(target)));
-    const oldKeyId = run.journal.oldKeyId;
-    run.journal.targets = targets.map((target, i) => {
-        const check = checks[i];
-        return check?.status === 'rejected'
-            ? targetResult(target, 'failed', oldKeyId, messageOf(check.reason))
-            : targetResult(target, 'ready', oldKeyId);
-    });
-    const failures = checks.flatMap((check) => (check.status === 'rejected' ? [check.reason] : []));
-    if (failures.length === 0)
+/** undefined for an absent value, false for one that is not a time. */
+function parseTime(text) {
+    if (text === undefined)
         return undefined;
-    const reasons = failures.map(messageOf).join('; ');
+    const date = new Date(text);
+    return /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/.test(text) && !isNaN(date.getTime())
+        ? date
+        : false;
+}
+function invalidTime(text) {
+    return parseTime(text) === false;
+}
+
+;// CONCATENATED MODULE: ./src/rotation/plan.ts
+/**
+ * The key rules of the policy as pure functions over key facts: which inactive keys expire,
+ * when a key is due, which key is least recently used. No I/O, so every branch is testable with
+ * plain data; decide.ts puts them together with the rotation record.
+ */
+
+/** Inactive keys whose last use (or creation, if never used) can no longer be recent enough. */
+function keysNeedingLastUse(keys, policy, now) {
+    // A key created less than N days ago cannot have been last used N days ago: skip the call.
+    return keys.filter((key) => key.status === 'Inactive' &&
+        key.lastUsedAt === undefined &&
+        ageInDays(key.createdAt, now) >= policy.deleteInactiveAfterDays);
+}
+/** An inactive key is expired when its last use (or creation, if never used) is N days old. */
+function isExpiredInactive(key, policy, now) {
+    if (key.status !== 'Inactive')
+        return false;
+    // Unknown last use (not looked up) is treated as recent: never delete on a guess.
+    if (key.lastUsedAt === undefined)
+        return false;
+    const since = key.lastUsedAt ?? key.createdAt;
+    return ageInDays(since, now) >= policy.deleteInactiveAfterDays;
+}
+/** A key this old or older is rotated; max-age-days 0 rotates every key. */
+function isDue(key, policy, now) {
+    return ageInDays(key.createdAt, now) >= policy.maxAgeDays;
+}
+/** The first day the key counts as due. */
+function dueDate(key, policy) {
+    return new Date(key.createdAt.getTime() + policy.maxAgeDays * DAY_MS);
+}
+/** Used within the overlap window before `now` (a key never used, or not looked up, is not). */
+function usedWithinOverlap(key, policy, now) {
+    if (!key.lastUsedAt || policy.overlapHours === 0)
+        return false;
+    return now.getTime() - key.lastUsedAt.getTime() < policy.overlapHours * HOUR_MS;
+}
+/** The key last used longest ago; a key never used counts from its creation. */
+function leastRecentlyUsed(keys) {
+    const used = (key) => (key.lastUsedAt ?? key.createdAt).getTime();
+    return [...keys].sort((a, b) => used(a) - used(b))[0];
+}
+const newestFirst = (a, b) => b.createdAt.getTime() - a.createdAt.getTime();
+
+;// CONCATENATED MODULE: ./src/rotation/target-holdings.ts
+/**
+ * Which key each target holds, as far as the record and the secrets' `updated_at` stamps tell
+ * (pure). A secret's value cannot be read back, so this is evidence, anchored on the record: the
+ * record says when the action started writing which key, and the stamps say what was written
+ * since. Nothing is inferred from the stamps alone.
+ */
+
+/** GitHub's and the runner's clocks differ a little; stamps this close count as the same time. */
+const CLOCK_SKEW_MS = 2_000;
+function holdingOf(stamps, window) {
+    const from = window.from.getTime() - CLOCK_SKEW_MS;
+    const until = window.until.getTime() + CLOCK_SKEW_MS;
+    const restored = window.restoredAt?.getTime() ?? Infinity;
+    const at = (date) => date?.getTime();
+    const secret = at(stamps.secretUpdatedAt);
+    const idAt = at(stamps.idUpdatedAt);
+    if ((secret ?? -Infinity) > until || (idAt ?? -Infinity) > until)
+        return 'foreign';
+    if (secret !== undefined && secret >= restored)
+        return 'restored';
+    const isNew = (time) => time !== undefined && time >= from && time < restored;
+    const secretNew = isNew(secret);
+    const idNew = isNew(idAt);
+    if (secretNew && idNew)
+        return 'new';
+    if (secretNew)
+        return 'secret-only';
+    return idNew ? 'foreign' : 'old';
+}
+function holdingsOf(stamps, window) {
+    return stamps.map((s) => ({ target: s.target, holding: holdingOf(s, window) }));
+}
+/** Targets whose secrets were written after `since` (plus skew): by something else. */
+function writtenAfter(stamps, since) {
+    const limit = since.getTime() + CLOCK_SKEW_MS;
+    const after = (at) => at !== undefined && at.getTime() > limit;
+    return stamps
+        .filter((s) => after(s.secretUpdatedAt) || after(s.idUpdatedAt))
+        .map((s) => s.target);
+}
+/** "octo/a (Actions): ..., ...; octo/b ..." for the targets with one of the holdings. */
+function describeHolders(holdings, wanted) {
+    return holdings
+        .filter((h) => wanted.includes(h.holding))
+        .map((h) => describeTarget(h.target))
+        .join('; ');
+}
+
+;// CONCATENATED MODULE: ./src/rotation/user-plan.ts
+/** What the engine decided for one user: the steps to take, in order, and why. */
+
+
+/** How many secret writes the plan makes (GitHub counts every one). */
+function plannedWrites(plan, targetCount) {
+    return plan.steps.reduce((writes, step) => {
+        if (step.kind === 'rotate')
+            return writes + 2 * targetCount;
+        if (step.kind === 'complete-pairs')
+            return writes + step.targets.length;
+        return writes;
+    }, 0);
+}
+/** "AKIA… (120 d, last used 2026-11-28T10:00:00Z by s3 in eu-west-1)". */
+function describeKey(key, now) {
+    const age = `${ageInDays(key.createdAt, now)} d`;
+    if (key.lastUsedAt === undefined)
+        return `${key.id} (${age})`;
+    if (key.lastUsedAt === null)
+        return `${key.id} (${age}, never used)`;
+    const where = [key.lastUsedService && `by ${key.lastUsedService}`, key.lastUsedRegion]
+        .filter(Boolean)
+        .join(' in ');
+    return `${key.id} (${age}, last used ${isoSeconds(key.lastUsedAt)}${where ? ` ${where}` : ''})`;
+}
+/** The steps as a dry run says them: "would delete inactive key …, create a new key …". */
+function describeSteps(plan, policy, targets) {
+    return plan.steps.map((step) => describeStep(step, policy, targets)).join(', ');
+}
+function describeStep(step, policy, targets) {
+    switch (step.kind) {
+        case 'clear-record':
+            return 'clear the rotation record';
+        case 'delete-inactive':
+            return step.keys.map((key) => `delete inactive key ${key.id}`).join(', ');
+        case 'delete-for-room':
+            return `delete ${step.key.id} to make room`;
+        case 'complete-pairs':
+            return `write ${step.keyId} to complete ${step.targets.length} half-written target(s)`;
+        case 'write-record':
+            return `record the rotation as ${step.record.state}`;
+        case 'retire':
+            return `${policy.retireOldKey} ${step.key.id}`;
+        case 'undo':
+            return `delete ${step.key.id}, which no target holds`;
+        case 'rotate': {
+            const retire = step.old
+                ? policy.overlapHours > 0
+                    ? `, keep ${step.old.id} active for ${policy.overlapHours} h`
+                    : `, ${policy.retireOldKey} ${step.old.id}`
+                : '';
+            return `create a new key and write it to ${targets} target(s)${retire}`;
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/rotation/decide.ts
+/**
+ * The decision for one user: key facts + rotation record + policy + now -> the steps to take.
+ * It reads facts through UserFacts (which changes nothing) and decides nothing from timestamps
+ * alone: which key the action created, and whether every target holds it, come from the record.
+ * A key the record does not name is never deactivated or deleted here, except under
+ * `two-active-keys: delete-least-recently-used`, and then only if unused for overlap-hours.
+ */
+
+
+
+
+
+/** A rotation younger than this may belong to a run still at work; it is left alone. */
+const IN_PROGRESS_GRACE_MS = 60 * 60_000;
+async function decide(facts, context) {
+    const { policy, now } = context;
+    const expired = await expiredInactive(facts, policy, now);
+    const keys = facts.keys.filter((key) => !expired.some((gone) => gone.id === key.id));
+    const plan = await decideByRecord({ facts, policy, now, keys });
+    // A run in progress elsewhere, or a record nobody can read: touch nothing at all.
+    if (plan.hold)
+        return plan;
+    return expired.length > 0 ? before([{ kind: 'delete-inactive', keys: expired }], plan) : plan;
+}
+async function expiredInactive(facts, policy, now) {
+    const candidates = keysNeedingLastUse(facts.keys, policy, now);
+    const looked = await Promise.all(candidates.map((key) => facts.lastUse(key)));
+    return looked.filter((key) => isExpiredInactive(key, policy, now));
+}
+function decideByRecord(scene) {
+    const reading = scene.facts.record;
+    if (reading.kind === 'none')
+        return withoutRecord(scene);
+    if (reading.kind === 'unreadable') {
+        return Promise.resolve(hold(`the rotation record on this user cannot be read (${reading.problem}); nothing was ` +
+            'changed. Remove its key-rotation:* tags to reset it (see docs/failures-and-recovery.md)'));
+    }
+    const { record } = reading;
+    switch (record.state) {
+        case 'creating':
+            return creating(scene, record);
+        case 'writing':
+        case 'partial':
+            return writing(scene, record);
+        case 'switched':
+            return switched(scene, record);
+        case 'done':
+            return done(scene, record);
+    }
+}
+// --- Record states ----------------------------------------------------------------------------
+/** A run was about to create a key. */
+async function creating(scene, record) {
+    if (inGrace(record, scene.now))
+        return inProgress(record, scene.now);
+    const since = record.startedAt.getTime() - 2_000;
+    const unnamed = scene.keys.filter((key) => key.status === 'Active' && key.id !== record.oldKeyId && key.createdAt.getTime() >= since);
+    if (unnamed.length > 0) {
+        const ids = unnamed.map((key) => key.id).join(', ');
+        return blocked(`run ${record.run || 'unknown'} stopped while creating a key (started ` +
+            `${isoSeconds(record.startedAt)}); ${ids}, created since, is not named by its record, ` +
+            `so it is left alone. If nothing uses ${ids}, delete it; the next run then rotates`);
+    }
+    const why = `run ${record.run || 'unknown'} stopped before creating a key; its record was cleared`;
+    return before([{ kind: 'clear-record' }], await afterForgetting(scene, record.oldKeyId), why);
+}
+/** A new key for every target, without knowing which key they hold now. */
+async function provision(scene, why) {
+    const live = scene.keys.filter((key) => key.status === 'Active');
+    if (live.length === 2)
+        return twoActive(scene, live, undefined);
+    const rotate = await rotateFrom(scene, undefined, why);
+    const inactive = scene.keys.find((key) => key.status === 'Inactive');
+    if (scene.keys.length < 2 || !inactive)
+        return rotate;
+    return before([{ kind: 'delete-for-room', key: inactive }], rotate);
+}
+/** A run created the new key and was writing it (or finished with only some targets). */
+async function writing(scene, record) {
+    if (record.state === 'writing' && inGrace(record, scene.now)) {
+        return inProgress(record, scene.now);
+    }
+    const created = active(scene.keys, record.newKeyId);
+    const holdings = holdingsOf(await scene.facts.stamps(), writeWindow(record));
+    const count = (...wanted) => holdings.filter((h) => wanted.includes(h.holding));
+    if (!created)
+        return vanishedNewKey(scene, record, count('new', 'secret-only').length > 0);
+    const base = { current: active(scene.keys, record.oldKeyId), created, holdings };
+    if (count('foreign').length > 0) {
+        return {
+            ...blocked(`the key id secret of ${describeHolders(holdings, ['foreign'])} changed after ` +
+                `${created.id} was created but its secret key did not: something else writes these ` +
+                'secrets. Nothing was changed'),
+            ...base,
+        };
+    }
+    const halfWritten = count('secret-only').map((h) => h.target);
+    const complete = halfWritten.length
+        ? [{ kind: 'complete-pairs', targets: halfWritten, keyId: created.id, record }]
+        : [];
+    const holdingNew = count('new', 'secret-only').length;
+    if (holdingNew === holdings.length)
+        return finishInterrupted(scene, record, complete, base);
+    if (holdingNew === 0)
+        return undoInterrupted(scene, record, created);
+    const reason = mixedReason(holdings, created, record, base.current !== undefined);
+    return { ...blocked(reason), ...base, steps: complete };
+}
+/** Every target holds the new key; the old one waits out the overlap window and its last use. */
+async function switched(scene, record) {
+    const created = active(scene.keys, record.newKeyId);
+    if (!created)
+        return forgetStale(scene, record);
+    const old = active(scene.keys, record.oldKeyId);
+    if (!old) {
+        const next = await withCurrent(scene, created);
+        const doneRecord = { ...record, state: 'done' };
+        const why = `${record.oldKeyId ?? 'the old key'} is no longer active; the rotation is done`;
+        return before([{ kind: 'write-record', record: doneRecord }], next, why);
+    }
+    return retireWhenSafe(scene, record, created, old);
+}
+/** The last rotation is finished: the record names the key every target holds. */
+async function done(scene, record) {
+    const created = active(scene.keys, record.newKeyId);
+    if (!created)
+        return forgetStale(scene, record);
+    const plan = await withCurrent(scene, created);
+    const reEnabled = active(scene.keys, record.oldKeyId);
+    if (!reEnabled)
+        return plan;
+    const note = `${reEnabled.id}, which the action retired, is active again (re-enabled by hand?) and is ` +
+        'left alone';
+    return { ...plan, reason: `${plan.reason}; ${note}` };
+}
+// --- Recovery ---------------------------------------------------------------------------------
+async function finishInterrupted(scene, record, complete, base) {
+    const old = base.current;
+    const state = old ? 'switched' : 'done';
+    const switchedRecord = { ...record, state, switchedAt: scene.now };
+    const mark = { kind: 'write-record', record: switchedRecord, switchedNow: true };
+    const steps = [...complete, mark];
+    const why = `every target holds ${record.newKeyId}: finishing an interrupted rotation`;
+    if (!old || !base.created) {
+        return { verdict: 'finish', reason: why, steps, ...base };
+    }
+    const next = await retireWhenSafe(scene, switchedRecord, base.created, old, true);
+    const verdict = next.verdict === 'blocked' ? 'blocked' : 'finish';
+    return { ...next, verdict, reason: `${why}; ${next.reason}`, steps: [...steps, ...next.steps] };
+}
+async function undoInterrupted(scene, record, created) {
+    const used = await scene.facts.lastUse(created);
+    const after = record.startedAt.getTime() + IN_PROGRESS_GRACE_MS;
+    if (used.lastUsedAt && used.lastUsedAt.getTime() > after) {
+        return blocked(`no target holds ${describeKey(used, scene.now)}, which an interrupted run created, yet ` +
+            'it was used after that run: someone has it, so it is left alone. Delete it by hand if ' +
+            'nothing needs it');
+    }
+    const rest = { ...scene, keys: scene.keys.filter((key) => key.id !== created.id) };
+    const next = await afterForgetting(rest, record.oldKeyId);
+    const why = `no target holds ${created.id}: undoing an interrupted rotation`;
+    return before([{ kind: 'undo', key: created }], next, why);
+}
+/** The record's new key is gone or inactive: a person changed the keys mid-rotation. */
+async function vanishedNewKey(scene, record, someTargetMayHoldIt) {
+    const gone = record.newKeyId ?? 'the new key';
+    const old = active(scene.keys, record.oldKeyId);
+    if (!someTargetMayHoldIt || !old) {
+        const next = await afterForgetting(scene, record.oldKeyId);
+        return before([{ kind: 'clear-record' }], next, `${gone} is gone; its record was cleared`);
+    }
+    // Targets may hold a key that no longer works: a new rotation rewrites every one of them.
+    const why = `${gone}, which some targets may hold, is no longer active`;
+    return before([{ kind: 'clear-record' }], await rotateWithRoom(scene, old, why));
+}
+function mixedReason(holdings, created, record, oldActive) {
+    const old = record.oldKeyId ?? 'no key';
+    const oldWorks = oldActive ? '' : ', which no longer works';
+    return (`an interrupted rotation left ${created.id} in ` +
+        `${describeHolders(holdings, ['new', 'secret-only'])} and ${old} in ` +
+        `${describeHolders(holdings, ['old', 'restored'])}${oldWorks}. A secret cannot be read ` +
+        'back, so both keys stay active (half-written pairs are completed). To converge, see ' +
+        '"Interrupted and partial rotations" in docs/troubleshooting.md');
+}
+// --- Retirement -------------------------------------------------------------------------------
+/**
+ * `holdersKnown`: the caller has just seen every target hold (or get) the new key, as when an
+ * interrupted rotation is finished; otherwise the stamps are checked for writes since.
+ */
+async function retireWhenSafe(scene, record, created, old, holdersKnown = false) {
+    const { policy, now } = scene;
+    const base = { current: old, created };
+    const switchedAt = record.switchedAt ?? now;
+    const until = new Date(switchedAt.getTime() + policy.overlapHours * HOUR_MS);
+    const pending = `retire ${old.id} after ${isoSeconds(until)} once unused for ${policy.overlapHours} h`;
+    if (now < until) {
+        const why = `${old.id} stays active until ${isoSeconds(until)} (overlap-hours: ${policy.overlapHours}) for runs queued before the switch`;
+        return { verdict: 'wait', reason: why, steps: [], pending, ...base };
+    }
+    const holdingProblem = holdersKnown ? undefined : await targetsNotHolding(scene, record, created);
+    if (holdingProblem)
+        return { ...blocked(`${holdingProblem}, so ${old.id} is not retired`), ...base };
+    const used = policy.overlapHours > 0 ? await scene.facts.lastUse(old) : old;
+    if (usedWithinOverlap(used, policy, now)) {
+        const why = `${describeKey(used, now)} is still in use, so it stays active until it has been unused for ${policy.overlapHours} h`;
+        return { verdict: 'wait', reason: why, steps: [], pending, inUse: used, ...base };
+    }
+    const doneRecord = { ...record, state: 'done', switchedAt };
+    const retire = { kind: 'retire', key: used, record: doneRecord };
+    const next = await withCurrent({ ...scene, keys: afterRetiring(scene, old) }, created);
+    const why = `${policy.retireOldKey === 'delete' ? 'deleted' : 'deactivated'} ${describeKey(used, now)}, unused since the switch`;
+    const plan = before([retire], next, why);
+    return { ...plan, verdict: next.verdict === 'fresh' ? 'retire' : plan.verdict, ...base };
+}
+/** Why some target may not hold the new key (written by something else, or never), if so. */
+async function targetsNotHolding(scene, record, created) {
+    const stamps = await scene.facts.stamps();
+    const foreign = writtenAfter(stamps, record.switchedAt ?? scene.now);
+    if (foreign.length > 0) {
+        const names = describeHolders(foreign.map((target) => ({ target, holding: 'foreign' })), ['foreign']);
+        return `${names} changed after every target got ${created.id}: something else writes them; once they hold ${created.id} again, deactivate the old key yourself`;
+    }
+    const window = { ...writeWindow(record), until: record.switchedAt ?? scene.now };
+    const stale = stamps.filter((s) => s.secretUpdatedAt !== undefined && holdingsOf([s], window)[0]?.holding !== 'new');
+    if (stale.length === 0)
+        return undefined;
+    const names = describeHolders(stale.map((s) => ({ target: s.target, holding: 'old' })), ['old']);
+    return `${names} ha${stale.length === 1 ? 's' : 've'} not been written since the rotation started (added to the config later?) and may hold the old key`;
+}
+// --- Plans without or after a record ----------------------------------------------------------
+/** The record is no longer true to the keys: forget it and decide as if there were none. */
+async function forgetStale(scene, record) {
+    const next = await withoutRecord(scene);
+    const why = `the record names ${record.newKeyId}, which is no longer active (changed by hand?); the record was cleared`;
+    return before([{ kind: 'clear-record' }], next, why);
+}
+/**
+ * After a record is dropped: the old key it named is still what the targets hold. If that key
+ * is gone, no key left is known to be the targets': every target gets a new one.
+ */
+function afterForgetting(scene, oldKeyId) {
+    const old = active(scene.keys, oldKeyId);
+    if (old)
+        return withCurrent(scene, old);
+    if (!oldKeyId)
+        return withoutRecord(scene);
+    return provision(scene, `${oldKeyId}, which the targets may hold, is gone`);
+}
+async function withoutRecord(scene) {
+    const { keys, policy, now } = scene;
+    const live = keys.filter((key) => key.status === 'Active').sort(newestFirst);
+    const [newest, older] = live;
+    if (!newest) {
+        const provision = await rotateFrom(scene, undefined);
+        const oldest = [...keys].sort(newestFirst).at(1);
+        return oldest ? before([{ kind: 'delete-for-room', key: oldest }], provision) : provision;
+    }
+    if (!older)
+        return withCurrent(scene, newest);
+    if (!isDue(newest, policy, now) && !isDue(older, policy, now)) {
+        const both = `${describeKey(newest, now)} and ${describeKey(older, now)}`;
+        return {
+            verdict: 'fresh',
+            reason: `two active keys, both younger than max-age-days: ${both}`,
+            steps: [],
+            nextDue: dueDate(older, policy),
+        };
+    }
+    return twoActive(scene, [newest, older], undefined);
+}
+/** The targets hold `current`: rotate it when due, making room first if needed. */
+async function withCurrent(scene, current) {
+    const { policy, now } = scene;
+    if (!isDue(current, policy, now)) {
+        const age = ageInDays(current.createdAt, now);
+        return {
+            verdict: 'fresh',
+            reason: `the active key is ${age} days old`,
+            steps: [],
+            current,
+            nextDue: dueDate(current, policy),
+        };
+    }
+    return rotateWithRoom(scene, current);
+}
+/** Rotates `current`, deleting the other key first when the user has two. */
+async function rotateWithRoom(scene, current, why) {
+    const other = scene.keys.find((key) => key.id !== current.id);
+    if (!other)
+        return rotateFrom(scene, current, why);
+    if (other.status === 'Inactive') {
+        return before([{ kind: 'delete-for-room', key: other }], await rotateFrom(scene, current, why));
+    }
+    return twoActive(scene, [other], current);
+}
+/**
+ * Two active keys and a rotation that may be due. `candidates` are the keys that may be deleted
+ * for room: the one the targets do not hold, or (no record) both.
+ */
+async function twoActive(scene, candidates, current) {
+    const { policy, now } = scene;
+    const looked = await Promise.all(scene.keys.map((key) => scene.facts.lastUse(key)));
+    const both = looked.map((key) => describeKey(key, now)).join(' and ');
+    const held = current
+        ? `the targets hold ${current.id}, as the rotation record shows`
+        : 'no rotation record says which one the targets hold';
+    if (policy.twoActiveKeys === 'fail') {
+        return blocked(`two active keys, ${both}; ${held}. AWS allows no third key, so nothing was changed. ` +
+            'Deactivate the key no longer in use, or set two-active-keys: delete-least-recently-used');
+    }
+    const chosen = leastRecentlyUsed(looked.filter((k) => candidates.some((c) => c.id === k.id)));
+    if (!chosen || usedWithinOverlap(chosen, policy, now)) {
+        return blocked(`two active keys, ${both}; ${held}. The one that could go was used within ` +
+            `overlap-hours (${policy.overlapHours}), so nothing was changed`);
+    }
+    const rest = { ...scene, keys: withoutKey(scene.keys, chosen) };
+    // Without a record the deleted key may be the one the targets held: every target gets a new
+    // key now. The key that stays is not known to be the targets', so the record does not name
+    // it and the action never retires it.
+    const next = current
+        ? await rotateFrom(rest, current)
+        : await rotateFrom(rest, undefined, `${chosen.id} was unused for longest and no record says which key the targets hold, so every target gets a new key`, chosen.id);
+    return before([{ kind: 'delete-for-room', key: chosen }], next);
+}
+async function rotateFrom(scene, old, why, replaces = old?.id) {
+    const { policy, now } = scene;
+    const reason = why ??
+        (old
+            ? `the active key is ${ageInDays(old.createdAt, now)} days old (max-age-days: ${policy.maxAgeDays})`
+            : 'the user has no active access key');
     return {
-        outcome: 'failed',
-        message: `a target cannot be written, nothing was changed: ${reasons}`,
+        verdict: 'rotate',
+        reason,
+        steps: [{ kind: 'rotate', old, replaces, previous: scene.facts.record }],
+        current: old,
     };
 }
-
-;// CONCATENATED MODULE: ./src/rotation/dry-run.ts
-
-async function planDryRun(run, plan) {
-    const steps = plan.cleanup.map((key) => `delete inactive key ${key.id}`);
-    if (run.hasSecrets) {
-        const unreachable = await preflight(run);
-        if (unreachable)
-            return unreachable;
-        run.journal.targets = run.journal.targets.map((t) => ({ ...t, state: 'would-write' }));
-    }
-    if (plan.makeRoom)
-        steps.push(`delete ${plan.makeRoom.id} to make room`);
-    steps.push(`create a new key and write it to ${run.user.targets.length} target(s)`);
-    steps.push(...plan.retire.map((key) => `${run.policy.retireOldKey} ${key.id}`));
-    return { outcome: 'would-rotate', message: `${plan.reason}; would ${steps.join(', ')}` };
+// --- Small helpers ----------------------------------------------------------------------------
+function active(keys, id) {
+    return keys.find((key) => key.id === id && key.status === 'Active');
+}
+/** The keys once `old` is retired: deleted, or still there but inactive. */
+function afterRetiring(scene, old) {
+    if (scene.policy.retireOldKey === 'delete')
+        return withoutKey(scene.keys, old);
+    return scene.keys.map((key) => key.id === old.id ? { ...key, status: 'Inactive', lastUsedAt: scene.now } : key);
+}
+function withoutKey(keys, gone) {
+    return keys.filter((key) => key.id !== gone.id);
+}
+/** The rotation's own writes: until it stopped, or (a crash) until no run can still be writing. */
+function writeWindow(record) {
+    const until = record.stoppedAt ?? new Date(record.startedAt.getTime() + IN_PROGRESS_GRACE_MS);
+    return { from: record.startedAt, until, restoredAt: record.restoredAt };
+}
+function inGrace(record, now) {
+    return now.getTime() - record.startedAt.getTime() < IN_PROGRESS_GRACE_MS;
+}
+function inProgress(record, now) {
+    const minutes = Math.floor((now.getTime() - record.startedAt.getTime()) / 60_000);
+    const after = isoSeconds(new Date(record.startedAt.getTime() + IN_PROGRESS_GRACE_MS));
+    return hold(`run ${record.run || 'unknown'} started rotating this user ${minutes} min ago (record: ` +
+        `${record.state}) and may still be at work, so nothing was changed. Give the workflow a ` +
+        `concurrency group; if no other run is active, run again after ${after}`);
+}
+function blocked(reason) {
+    return { verdict: 'blocked', reason, steps: [] };
+}
+/** Blocked, and not even expired inactive keys are touched. */
+function hold(reason) {
+    return { ...blocked(reason), hold: true };
+}
+/** `steps` first, then `next`; the reasons read in that order. */
+function before(steps, next, why) {
+    return {
+        ...next,
+        reason: why ? `${why}; then ${next.reason}` : next.reason,
+        steps: [...steps, ...next.steps],
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/rotation/key-steps.ts
@@ -77316,27 +78076,113 @@ async function rollBack(run, keyId) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/rotation/record-keeping.ts
+/** Reading and writing the rotation record on the IAM user (tags), for one user's run. */
+
+async function writeRecord(run, record) {
+    await run.iam.tagUser(run.user.name, encodeRecord(record));
+    run.log(`recorded the rotation as ${record.state}`);
+}
+async function clearRecord(run) {
+    await run.iam.untagUser(run.user.name, RECORD_TAG_KEYS);
+    run.log('cleared the rotation record');
+}
+/**
+ * Puts back the record this run replaced, but only while the record is still this run's: a
+ * concurrent run that wrote its own since must not lose it.
+ */
+async function restoreRecord(run, previous, ours) {
+    const now = decodeRecord(await run.iam.listTags(run.user.name));
+    // Compared as written: the tags keep whole seconds.
+    const stillOurs = now.kind === 'record' &&
+        now.record.run === ours.run &&
+        isoSeconds(now.record.startedAt) === isoSeconds(ours.startedAt);
+    if (!stillOurs)
+        return;
+    if (previous.kind === 'record')
+        await writeRecord(run, previous.record);
+    else
+        await clearRecord(run);
+}
+
+;// CONCATENATED MODULE: ./src/rotation/user-run.ts
+
+function startUserRun(user, deps, options) {
+    return {
+        user,
+        policy: options.policy,
+        dryRun: options.dryRun,
+        iam: deps.iam,
+        verifier: deps.verifier,
+        deps,
+        journal: { deletedKeyIds: [], deactivatedKeyIds: [], targets: [] },
+        log: (message) => deps.log(`${user.name}: ${message}`),
+        now: deps.now,
+        sleep: deps.sleep,
+        runId: deps.runId,
+        ownKey: deps.ownKey,
+        hasSecrets: deps.secrets !== undefined,
+        secrets() {
+            if (!deps.secrets)
+                throw new Error('github-token is required to write secrets');
+            return deps.secrets;
+        },
+    };
+}
+function resultOf(run, finish) {
+    return { user: run.user.name, ...run.journal, ...finish };
+}
+function targetResult(target, state, keyId, error) {
+    const base = { target: describeTarget(target), scope: target.scope, state };
+    return { ...base, ...(keyId ? { keyId } : {}), ...(error ? { error } : {}) };
+}
+
 ;// CONCATENATED MODULE: ./src/rotation/write-targets.ts
 
 
 
-
-async function distribute(run, plan, key) {
-    const { journal, user } = run;
-    journal.targets = await Promise.all(user.targets.map((target) => writeTarget(run, target, key, journal.oldKeyId)));
-    const written = journal.targets.filter((t) => t.state === 'written').length;
-    const touched = journal.targets.filter((t) => t.state !== 'failed').length;
-    if (written === user.targets.length) {
-        await retireKeys(run, plan.retire, run.policy.retireOldKey);
-        return { outcome: 'rotated', message: `rotated: ${plan.reason}` };
-    }
-    if (touched === 0) {
-        const rollback = await rollBack(run, key.id);
-        return { outcome: 'failed', message: `no target could be written; ${rollback}` };
-    }
-    return { outcome: 'failed', message: partialMessage(journal.targets, key) };
+async function writeAllTargets(run, key) {
+    return Promise.all(run.user.targets.map((target) => writeTarget(run, target, key)));
 }
-function partialMessage(targets, key) {
+function distributionOf(writes) {
+    if (writes.every((w) => w.secret === 'yes' && w.id === 'yes'))
+        return 'all';
+    // Only refusals everywhere: no target can hold the new key.
+    if (writes.every((w) => w.secret === 'no'))
+        return 'none';
+    return 'some';
+}
+/** Secret key first, key id last: after a crash the id can be read back from IAM, the secret never. */
+async function writeTarget(run, target, key) {
+    const secret = await writeSecret(run, target, target.secretAccessKeyName, key.secret);
+    if (secret.stored !== 'yes')
+        return { target, secret: secret.stored, id: 'no', error: secret.error };
+    const id = await writeSecret(run, target, target.accessKeyIdName, key.id, key.id);
+    return { target, secret: 'yes', id: id.stored, ...(id.error ? { error: id.error } : {}) };
+}
+/** One secret; `shown` is what the log may say about the value (a key id, never a secret). */
+async function writeSecret(run, target, name, value, shown) {
+    try {
+        await run.secrets().write(target, name, value);
+        run.log(`wrote ${name}${shown ? ` (${shown})` : ''} to ${describeScope(target.scope)}`);
+        return { stored: 'yes' };
+    }
+    catch (error) {
+        // A refusal stored nothing; any other failure may have stored the value.
+        return { stored: mayHaveStored(error) ? 'maybe' : 'no', error: messageOf(error) };
+    }
+}
+/** What the report may say of a target: only what is known. */
+function write_targets_resultOf(write, newKeyId) {
+    if (write.secret === 'yes' && write.id === 'yes') {
+        return targetResult(write.target, 'written', newKeyId);
+    }
+    // Refused outright: unchanged, holding whatever it held before.
+    if (write.secret === 'no')
+        return targetResult(write.target, 'failed', undefined, write.error);
+    return targetResult(write.target, 'partial', undefined, write.error);
+}
+function partialMessage(targets, keyId) {
     const names = (state) => targets
         .filter((t) => t.state === state)
         .map((t) => t.target)
@@ -77344,38 +78190,55 @@ function partialMessage(targets, key) {
     const failed = names('failed');
     const partial = names('partial');
     return [
-        `only some targets hold the new key ${key.id}; both keys stay active and nothing was retired.`,
-        failed && `Still on the old key (it works): ${failed}.`,
+        `only some targets hold the new key ${keyId}; both keys stay active and nothing was retired.`,
+        failed && `Unchanged (GitHub refused the write): ${failed}.`,
         partial &&
             `May hold the new secret key with the old key id, which fails until the next run ` +
                 `completes the pair: ${partial}.`,
-        'Fix the cause shown for each target and run again; see the README on converging.',
+        'Fix the cause shown for each target and run again; see "Interrupted and partial ' +
+            'rotations" in docs/troubleshooting.md.',
     ]
         .filter(Boolean)
         .join(' ');
 }
-/** Secret key first, key id last: after a crash the id can be read back from IAM, the secret never. */
-async function writeTarget(run, target, key, oldKeyId) {
-    const where = describeScope(target.scope);
-    const secrets = run.secrets();
-    try {
-        await secrets.write(target, target.secretAccessKeyName, key.secret);
-        run.log(`wrote ${target.secretAccessKeyName} to ${where}`);
+
+;// CONCATENATED MODULE: ./src/rotation/self-repair.ts
+
+
+const whole = (write) => write.secret === 'yes' && write.id === 'yes';
+async function repairOwnTargets(run, key, writes, own) {
+    const completed = await Promise.all(writes.map((write) => completePair(run, write, key)));
+    const broken = completed.filter((w) => !whole(w) && w.secret !== 'no');
+    if (broken.length === 0)
+        return { writes: completed, restored: [] };
+    // Stamps at or after restoredAt mean "written back": keep them clear of the new key's writes.
+    const restoredAt = new Date(run.now().getTime() + CLOCK_SKEW_MS);
+    await run.sleep(2 * CLOCK_SKEW_MS);
+    const restored = [];
+    for (const write of broken) {
+        if (await restoreOldPair(run, write, own))
+            restored.push(write);
     }
-    catch (error) {
-        // A refusal stored nothing; any other failure may have stored the new secret key, so the
-        // new key must not be rolled back for this target.
-        const state = mayHaveStored(error) ? 'partial' : 'failed';
-        return targetResult(target, state, oldKeyId, messageOf(error));
-    }
-    try {
-        await secrets.write(target, target.accessKeyIdName, key.id);
-        run.log(`wrote ${target.accessKeyIdName} (${key.id}) to ${where}`);
-        return targetResult(target, 'written', key.id);
-    }
-    catch (error) {
-        return targetResult(target, 'partial', oldKeyId, messageOf(error));
-    }
+    return { writes: completed, restoredAt, restored };
+}
+/** The secret key landed but the id did not: write the id once more. */
+async function completePair(run, write, key) {
+    if (write.secret !== 'yes' || write.id === 'yes')
+        return write;
+    const { target } = write;
+    const id = await writeSecret(run, target, target.accessKeyIdName, key.id, key.id);
+    return { ...write, id: id.stored, ...(id.error ? { error: id.error } : {}) };
+}
+/** The old secret key, and the old id where the new id may have landed. */
+async function restoreOldPair(run, write, own) {
+    const { target } = write;
+    const secret = await writeSecret(run, target, target.secretAccessKeyName, own.secret);
+    if (secret.stored !== 'yes')
+        return false;
+    if (write.id === 'no')
+        return true;
+    const id = await writeSecret(run, target, target.accessKeyIdName, own.id, own.id);
+    return id.stored === 'yes';
 }
 
 ;// CONCATENATED MODULE: ./src/rotation/execute-rotation.ts
@@ -77383,25 +78246,62 @@ async function writeTarget(run, target, key, oldKeyId) {
 
 
 
-async function executeRotation(run, plan) {
-    const unreachable = await preflight(run);
-    if (unreachable)
-        return unreachable;
-    await deleteKeys(run, plan.cleanup);
-    if (plan.makeRoom)
-        await deleteKeys(run, [plan.makeRoom]);
-    const key = await run.iam.createKey(run.user.name);
-    run.journal.newKeyId = key.id;
-    run.log(`created ${key.id}`);
+
+
+
+/** The record a rotation writes before it changes any key (making room included). */
+function creatingRecord(run, step) {
+    return {
+        state: 'creating',
+        oldKeyId: step.replaces,
+        newKeyId: undefined,
+        startedAt: run.now(),
+        restoredAt: undefined,
+        switchedAt: undefined,
+        run: run.runId,
+    };
+}
+/** `creating` is already written (carry-out.ts writes it before room is made). */
+async function executeRotation(run, step, reason, creating) {
+    const key = await createNamedKey(run, step, creating);
+    const writing = { ...creating, state: 'writing', newKeyId: key.id };
     const unverified = await verify(run, key);
     if (unverified)
-        return unverified;
+        return undo(run, step, writing, key, unverified);
     // Switching to a key that was not verified could sign the retirement with an unpropagated key.
     if (run.policy.verifyNewKey)
         run.deps.onVerified?.(key);
-    return await distribute(run, plan, key);
+    const writes = await writeAllTargets(run, key);
+    run.journal.targets = writes.map((w) => write_targets_resultOf(w, key.id));
+    const distribution = distributionOf(writes);
+    if (distribution === 'all')
+        return execute_rotation_switched(run, step.old, writing, reason);
+    if (distribution === 'none')
+        return undo(run, step, writing, key, 'no target could be written');
+    return partial(run, { step, writing, reason }, key, writes);
 }
-/** A key that never authenticates is deleted again: nothing else has changed yet. */
+/** Creates the key and names it in the record; a key the record cannot name is not kept. */
+async function createNamedKey(run, step, creating) {
+    let key;
+    try {
+        key = await run.iam.createKey(run.user.name);
+    }
+    catch (error) {
+        await restoreRecord(run, step.previous, creating).catch(() => undefined);
+        throw error;
+    }
+    run.journal.newKeyId = key.id;
+    run.log(`created ${key.id}`);
+    try {
+        await writeRecord(run, { ...creating, state: 'writing', newKeyId: key.id });
+    }
+    catch (error) {
+        const rollback = await rollBack(run, key.id);
+        throw new Error(`the rotation record could not be written (${messageOf(error)}); ${rollback}`);
+    }
+    return key;
+}
+/** Waits until the key authenticates; returns why not, if it never does. */
 async function verify(run, key) {
     if (!run.policy.verifyNewKey)
         return undefined;
@@ -77411,261 +78311,282 @@ async function verify(run, key) {
         return undefined;
     }
     catch (error) {
-        const rollback = await rollBack(run, key.id);
-        return { outcome: 'failed', message: `${messageOf(error)}; ${rollback}` };
+        return messageOf(error);
     }
 }
-
-;// CONCATENATED MODULE: ./src/rotation/plan.ts
-/**
- * The rotation policy as pure functions: IAM key facts + policy + now -> plan.
- * No I/O here, so every branch is unit-testable with plain data.
- */
-
-const newestFirst = (a, b) => b.createdAt.getTime() - a.createdAt.getTime();
-/** Inactive keys whose last use (or creation, if never used) can no longer be recent enough. */
-function keysNeedingLastUse(keys, policy, now) {
-    // A key created less than N days ago cannot have been last used N days ago: skip the call.
-    return keys.filter((key) => key.status === 'Inactive' &&
-        key.lastUsedAt === undefined &&
-        ageInDays(key.createdAt, now) >= policy.deleteInactiveAfterDays);
+/** No target can hold the key: delete it and put the record back as it was. */
+async function undo(run, step, writing, key, why) {
+    const rollback = await rollBack(run, key.id);
+    if (run.journal.deletedKeyIds.includes(key.id))
+        await restoreRecord(run, step.previous, writing);
+    return { outcome: 'failed', message: `${why}; ${rollback}` };
 }
-/** An inactive key is expired when its last use (or creation, if never used) is N days old. */
-function isExpiredInactive(key, policy, now) {
-    if (key.status !== 'Inactive')
-        return false;
-    // Unknown last use (not looked up) is treated as recent: never delete on a guess.
-    if (key.lastUsedAt === undefined)
-        return false;
-    const since = key.lastUsedAt ?? key.createdAt;
-    return ageInDays(since, now) >= policy.deleteInactiveAfterDays;
-}
-/** Chooses the key to delete so a new one fits, or explains why none may be deleted. */
-function chooseRoom(remaining, policy) {
-    if (remaining.length < 2)
-        return {};
-    const inactive = remaining.filter((key) => key.status === 'Inactive').sort(newestFirst);
-    const oldestInactive = inactive.at(-1);
-    if (oldestInactive)
-        return { key: oldestInactive };
-    if (policy.twoActiveKeys === 'fail') {
-        return {
-            blocked: 'the user has two active access keys and AWS allows no third; nothing was changed. ' +
-                'Deactivate the key no longer in use, or set two-active-keys: delete-least-recently-used.',
-        };
+/** Every target holds the new key: record it, then retire the old key now or after the window. */
+async function execute_rotation_switched(run, old, writing, reason) {
+    const switchedAt = run.now();
+    const record = { ...writing, state: old ? 'switched' : 'done', switchedAt };
+    await writeRecord(run, record);
+    if (!old)
+        return { outcome: 'rotated', message: `rotated: ${reason}` };
+    const { overlapHours, retireOldKey } = run.policy;
+    if (overlapHours === 0) {
+        await retireKeys(run, [old], retireOldKey);
+        await writeRecord(run, { ...record, state: 'done' });
+        return { outcome: 'rotated', message: `rotated: ${reason}` };
     }
-    // Never the newest: it is the key most likely to be in use by the targets.
-    const [, ...older] = [...remaining].sort(newestFirst);
-    const leastRecentlyUsed = older.sort(byLastUseAscending)[0];
-    return { key: leastRecentlyUsed };
-}
-function byLastUseAscending(a, b) {
-    const used = (key) => (key.lastUsedAt ?? key.createdAt).getTime();
-    return used(a) - used(b);
-}
-function rotationReason(current, policy, now) {
-    if (!current)
-        return 'the user has no active access key';
-    const age = ageInDays(current.createdAt, now);
-    return `the active key is ${age} days old (max-age-days: ${policy.maxAgeDays})`;
-}
-/** Decides what to do for one user. `keys` carry last use where keysNeedingLastUse asked. */
-function planRotation(keys, policy, now) {
-    const cleanup = keys.filter((key) => isExpiredInactive(key, policy, now));
-    const remaining = keys.filter((key) => !cleanup.includes(key));
-    const active = remaining.filter((key) => key.status === 'Active').sort(newestFirst);
-    const current = active[0];
-    const base = { cleanup, current, makeRoom: undefined, retire: [] };
-    if (current && ageInDays(current.createdAt, now) < policy.maxAgeDays) {
-        const age = ageInDays(current.createdAt, now);
-        return { ...base, action: 'fresh', reason: `the active key is ${age} days old` };
-    }
-    const room = chooseRoom(remaining, policy);
-    if (room.blocked)
-        return { ...base, action: 'blocked', reason: room.blocked };
-    const retire = active.filter((key) => key !== room.key);
+    const until = new Date(switchedAt.getTime() + overlapHours * 3_600_000);
+    run.journal.pending = `retire ${old.id} after ${isoSeconds(until)} once unused for ${overlapHours} h`;
     return {
-        ...base,
-        action: 'rotate',
-        reason: rotationReason(current, policy, now),
-        makeRoom: room.key,
-        retire,
+        outcome: 'rotated',
+        message: `rotated: ${reason}; ${old.id} stays active until ${isoSeconds(until)} for runs queued before the switch`,
+    };
+}
+/** Some targets hold the new key, some may not: keep both keys, record what happened. */
+async function partial(run, { step, writing, reason }, key, writes) {
+    const own = run.ownKey;
+    if (!own) {
+        await writeRecord(run, { ...writing, state: 'partial', stoppedAt: run.now() });
+        return { outcome: 'failed', message: partialMessage(run.journal.targets, key.id) };
+    }
+    const repair = await repairOwnTargets(run, key, writes, own);
+    run.journal.targets = repair.writes.map((w) => repair.restored.includes(w) ? targetResult(w.target, 'restored', own.id) : write_targets_resultOf(w, key.id));
+    if (distributionOf(repair.writes) === 'all')
+        return execute_rotation_switched(run, step.old, writing, reason);
+    const stoppedAt = run.now();
+    await writeRecord(run, {
+        ...writing,
+        state: 'partial',
+        restoredAt: repair.restoredAt,
+        stoppedAt,
+    });
+    const restored = repair.restored.length;
+    return {
+        outcome: 'failed',
+        message: `${partialMessage(run.journal.targets, key.id)} The action rotates itself: ` +
+            `${restored} target(s) hold its old pair again, so the next run can sign in.`,
     };
 }
 
-;// CONCATENATED MODULE: ./src/rotation/interrupted-rotation.ts
+;// CONCATENATED MODULE: ./src/rotation/preflight.ts
+/** Every target must be writable before IAM changes: a failure here changes nothing. */
 
-/** GitHub and IAM clocks differ a little; writes this close before creation count as after. */
-const CLOCK_SKEW_MS = 5_000;
-/**
- * A key younger than this that not every target holds may belong to a run still in progress
- * (GitHub writes are paced one per second, so a long run takes a while to reach each user).
- */
-const IN_PROGRESS_GRACE_MS = 15 * 60_000;
-function holdingOf(stamps, newest) {
-    const since = newest.createdAt.getTime() - CLOCK_SKEW_MS;
-    const after = (at) => at !== undefined && at.getTime() >= since;
-    const secret = after(stamps.secretUpdatedAt);
-    const id = after(stamps.idUpdatedAt);
-    if (secret && id)
-        return 'new';
-    if (secret)
-        return 'secret-only';
-    return id ? 'foreign' : 'old';
-}
-/** Only a user with exactly two active keys can be mid-rotation. */
-function activePair(keys) {
-    const active = keys.filter((key) => key.status === 'Active');
-    if (active.length !== 2)
+
+async function preflight(run) {
+    const { targets } = run.user;
+    const secrets = run.secrets();
+    const checks = await Promise.allSettled(targets.map((target) => secrets.preflight(target)));
+    const failures = checks.flatMap((check) => (check.status === 'rejected' ? [check.reason] : []));
+    // A check reads no secret: what each target holds stays unsaid. What the record already told
+    // (an interrupted rotation's holdings) is kept when every check passes.
+    if (failures.length === 0 && run.journal.targets.length > 0)
         return undefined;
-    const [a, b] = active;
-    return a.createdAt.getTime() >= b.createdAt.getTime() ? [a, b] : [b, a];
+    run.journal.targets = targets.map((target, i) => {
+        const check = checks[i];
+        return check?.status === 'rejected'
+            ? targetResult(target, 'failed', undefined, messageOf(check.reason))
+            : targetResult(target, 'ready', undefined);
+    });
+    if (failures.length === 0)
+        return undefined;
+    const reasons = failures.map(messageOf).join('; ');
+    return {
+        outcome: 'failed',
+        message: `a target cannot be written, nothing was changed: ${reasons}`,
+    };
 }
-function assessRecovery(newest, older, stamps, now) {
-    const recovery = assessHoldings(newest, older, stamps);
-    const age = now.getTime() - newest.createdAt.getTime();
-    if (recovery.kind === 'finish' || age >= IN_PROGRESS_GRACE_MS)
-        return recovery;
-    const minutes = Math.ceil((IN_PROGRESS_GRACE_MS - age) / 60_000);
-    const reason = `${newest.id} was created ${Math.floor(age / 1000)}s ago and not every target holds it: ` +
-        'another run may be rotating this user now (give the workflow a concurrency group). ' +
-        `Nothing was changed; if no other run is active, run again in ${minutes} minute(s).`;
-    return { ...recovery, kind: 'stuck', reason };
-}
-function assessHoldings(newest, older, stamps) {
-    const holdings = stamps.map((s) => ({ target: s.target, holding: holdingOf(s, newest) }));
-    const completePairs = holdings.filter((h) => h.holding === 'secret-only').map((h) => h.target);
-    const base = { newest, older, completePairs, holdings };
-    const count = (holding) => holdings.filter((h) => h.holding === holding).length;
-    const holdingNew = count('new') + count('secret-only');
-    if (count('foreign') > 0) {
-        return { ...base, kind: 'stuck', reason: foreignReason(holdings, newest) };
+
+;// CONCATENATED MODULE: ./src/rotation/carry-out.ts
+/** Carries out a user's plan, step by step, and says how it ended. */
+
+
+
+
+
+
+
+
+
+const OUTCOME = {
+    fresh: 'fresh',
+    rotate: 'rotated',
+    finish: 'rotated',
+    retire: 'retired',
+    wait: 'waiting',
+};
+async function carryOut(run, plan) {
+    if (plan.steps.some((step) => step.kind === 'rotate' || step.kind === 'complete-pairs')) {
+        const unreachable = await preflight(run);
+        if (unreachable)
+            return unreachable;
     }
-    if (holdingNew === holdings.length) {
-        return {
-            ...base,
-            kind: 'finish',
-            reason: `every target holds ${newest.id}: finishing an interrupted rotation`,
-        };
+    const rotation = plan.steps.find((step) => step.kind === 'rotate');
+    let creating;
+    for (const step of plan.steps) {
+        // A rotation is on record before any key changes for it, room included: a crash after
+        // making room must not leave targets whose key is gone without a trace.
+        if (rotation && !creating && (step.kind === 'delete-for-room' || step.kind === 'rotate')) {
+            creating = creatingRecord(run, rotation);
+            await writeRecord(run, creating);
+        }
+        const ended = await carryOutStep(run, step, plan.reason, creating);
+        if (ended)
+            return ended;
     }
-    if (holdingNew === 0) {
-        return {
-            ...base,
-            kind: 'undo',
-            reason: `no target holds ${newest.id}, created after every target was last written: undoing an interrupted rotation`,
-        };
+    if (plan.verdict === 'blocked')
+        return { outcome: 'failed', message: plan.reason };
+    return { outcome: OUTCOME[plan.verdict], message: plan.reason };
+}
+/** Returns how the user's run ended when the step decides it (a rotation, a failed write). */
+async function carryOutStep(run, step, reason, creating) {
+    switch (step.kind) {
+        case 'clear-record':
+            await clearRecord(run);
+            return undefined;
+        case 'delete-inactive':
+            await deleteKeys(run, step.keys);
+            return undefined;
+        case 'delete-for-room':
+            await deleteKeys(run, [step.key]);
+            return undefined;
+        case 'complete-pairs':
+            return completePairs(run, step);
+        case 'write-record': {
+            const switchedAt = step.switchedNow ? run.now() : step.record.switchedAt;
+            await writeRecord(run, { ...step.record, switchedAt });
+            return undefined;
+        }
+        case 'retire':
+            await retireKeys(run, [step.key], run.policy.retireOldKey);
+            await writeRecord(run, step.record);
+            return undefined;
+        case 'undo':
+            await deleteKeys(run, [step.key]);
+            await clearRecord(run);
+            return undefined;
+        case 'rotate':
+            run.journal.oldKeyId = step.old?.id;
+            if (step.old)
+                run.journal.oldKeyAgeDays = ageInDays(step.old.createdAt, run.now());
+            return executeRotation(run, step, reason, creating ?? creatingRecord(run, step));
     }
-    return { ...base, kind: 'stuck', reason: mixedReason(holdings, newest, older) };
-}
-function foreignReason(holdings, newest) {
-    const names = holdings
-        .filter((h) => h.holding === 'foreign')
-        .map((h) => describeTarget(h.target));
-    return (`the key id secret of ${names.join('; ')} changed after ${newest.id} was created but its ` +
-        'secret key did not: something else writes these secrets. Nothing was changed.');
-}
-function mixedReason(holdings, newest, older) {
-    const holders = (wanted) => holdings
-        .filter((h) => wanted(h.holding))
-        .map((h) => describeTarget(h.target))
-        .join('; ');
-    return (`an interrupted rotation left ${newest.id} in ${holders((h) => h !== 'old')} and ` +
-        `${older.id} in ${holders((h) => h === 'old')}. A secret cannot be read back, so both keys ` +
-        `stay active and every target works (half-written pairs were completed). To converge, ` +
-        `delete ${newest.id} (its targets fail ` +
-        'until the next run) and run again with max-age-days: 0.');
-}
-
-;// CONCATENATED MODULE: ./src/rotation/recover-interrupted.ts
-/** Finishes or undoes a rotation a crashed run left behind, before the normal plan runs. */
-
-
-
-
-
-
-async function readStamps(run) {
-    const store = run.secrets();
-    return Promise.all(run.user.targets.map(async (target) => ({
-        target,
-        secretUpdatedAt: await store.updatedAt(target, target.secretAccessKeyName),
-        idUpdatedAt: await store.updatedAt(target, target.accessKeyIdName),
-    })));
-}
-/** The key list as it will be after the recovery step, for planning (and for dry runs). */
-function keysAfter(keys, recovery, retire, now) {
-    const changed = recovery.kind === 'finish' ? recovery.older : recovery.newest;
-    if (recovery.kind === 'finish' && retire === 'delete')
-        return keys.filter((k) => k !== changed);
-    // Active until now: its inactive grace period starts now, not at its last recorded use.
-    const retired = { ...changed, status: 'Inactive', lastUsedAt: now };
-    return keys.map((k) => (k === changed ? retired : k));
-}
-async function recoverInterrupted(run, keys) {
-    const pair = activePair(keys);
-    if (!pair || !mayBeInterrupted(run, pair[0]))
-        return { kind: 'continue', keys };
-    const unreachable = await preflight(run);
-    if (unreachable)
-        return { kind: 'done', finish: unreachable };
-    const stamps = await readStamps(run);
-    const recovery = assessRecovery(pair[0], pair[1], stamps, run.now());
-    run.log(recovery.reason);
-    // A half-written pair holds the newest secret with an old id: broken until completed, and
-    // completing it is safe whatever happens next (the newest key stays active).
-    const foreign = recovery.holdings.some((h) => h.holding === 'foreign');
-    if (!run.dryRun && !foreign) {
-        const failed = await completePairs(run, recovery);
-        if (failed)
-            return { kind: 'done', finish: failed };
-    }
-    if (recovery.kind === 'stuck')
-        return stuck(run, recovery);
-    if (!run.dryRun)
-        await applyRecovery(run, recovery);
-    const after = keysAfter(keys, recovery, run.policy.retireOldKey, run.now());
-    return { kind: 'continue', keys: after, recovery };
 }
 /**
- * A crashed run leaves a second active key younger than max-age-days. Two stale active keys are
- * not a crash artifact: they follow `two-active-keys`.
+ * Completes half-written pairs. These writes come after the interrupted run's own, so the record
+ * first extends the rotation's window over them (a lease), then closes it once they are done.
  */
-function mayBeInterrupted(run, newest) {
-    if (run.dryRun && !run.hasSecrets)
-        return false;
-    // With max-age-days 0 every key is stale; a key from today may still be a crash's leftover.
-    return ageInDays(newest.createdAt, run.now()) < Math.max(run.policy.maxAgeDays, 1);
-}
-function stuck(run, recovery) {
-    run.journal.targets = recovery.holdings.map(({ target, holding }) => targetResult(target, holding === 'old' ? 'failed' : 'written', holding === 'old' ? recovery.older.id : recovery.newest.id));
-    return { kind: 'done', finish: { outcome: 'failed', message: recovery.reason } };
-}
-async function completePairs(run, recovery) {
+async function completePairs(run, step) {
+    const lease = new Date(run.now().getTime() + IN_PROGRESS_GRACE_MS);
+    await writeRecord(run, { ...step.record, state: 'partial', stoppedAt: lease });
     const store = run.secrets();
-    for (const target of recovery.completePairs) {
+    let failure;
+    for (const target of step.targets) {
         try {
-            await store.write(target, target.accessKeyIdName, recovery.newest.id);
-            run.log(`completed the pair in ${target.accessKeyIdName} with ${recovery.newest.id}`);
+            await store.write(target, target.accessKeyIdName, step.keyId);
+            run.log(`completed the pair in ${describeTarget(target)} with ${step.keyId}`);
+            markWritten(run, target, step.keyId);
         }
         catch (error) {
-            const message = `${recovery.reason}; completing a pair failed: ${messageOf(error)}`;
-            return { outcome: 'failed', message };
+            markFailed(run, target, messageOf(error));
+            const message = `completing a half-written pair failed: ${messageOf(error)}; both keys stay active`;
+            failure = { outcome: 'failed', message };
+            break;
         }
     }
-    return undefined;
+    await writeRecord(run, { ...step.record, state: 'partial', stoppedAt: run.now() });
+    return failure;
 }
-async function applyRecovery(run, recovery) {
-    if (recovery.kind === 'finish') {
-        await retireKeys(run, [recovery.older], run.policy.retireOldKey);
+function markWritten(run, target, keyId) {
+    run.journal.targets = run.journal.targets.map((t) => t.target === describeTarget(target) ? targetResult(target, 'written', keyId) : t);
+}
+function markFailed(run, target, error) {
+    run.journal.targets = run.journal.targets.map((t) => t.target === describeTarget(target) ? targetResult(target, 'partial', undefined, error) : t);
+}
+
+;// CONCATENATED MODULE: ./src/rotation/dry-run.ts
+/** A dry run: the plan, said in words; access to the targets is checked, nothing changes. */
+
+
+async function describePlan(run, plan) {
+    const writes = plan.steps.some((s) => s.kind === 'rotate' || s.kind === 'complete-pairs');
+    if (writes && run.hasSecrets) {
+        const unreachable = await preflight(run);
+        if (unreachable)
+            return unreachable;
+        // Only what would be written: a target that already holds the new key is left as it is.
+        run.journal.targets = run.journal.targets.map((t) => t.state === 'written' ? t : { ...t, state: 'would-write', keyId: undefined });
     }
-    else {
-        // Deactivate, not delete: reversible if someone outside the targets uses the key after all.
-        await retireKeys(run, [recovery.newest], 'deactivate');
+    if (plan.verdict === 'blocked')
+        return { outcome: 'failed', message: plan.reason };
+    const steps = describeSteps(plan, run.policy, run.user.targets.length);
+    const message = steps ? `${plan.reason}; would ${steps}` : plan.reason;
+    switch (plan.verdict) {
+        case 'rotate':
+        case 'finish':
+            return { outcome: 'would-rotate', message };
+        case 'retire':
+            return { outcome: 'would-retire', message };
+        case 'wait':
+            return { outcome: 'waiting', message };
+        case 'fresh':
+            return { outcome: 'fresh', message };
     }
+}
+
+;// CONCATENATED MODULE: ./src/rotation/user-facts.ts
+/**
+ * What the engine knows about one user before it decides: the keys and the rotation record,
+ * read at once, and the costlier facts (a key's last use, the targets' stamps) read only when
+ * a decision needs them, once each. Reading changes nothing.
+ */
+
+
+async function gatherFacts(run) {
+    const name = run.user.name;
+    const [keys, tags] = await Promise.all([run.iam.listKeys(name), run.iam.listTags(name)]);
+    const lastUses = new Map();
+    const read = new Map();
+    let stamps;
+    return {
+        keys,
+        record: decodeRecord(tags),
+        lastUse(key) {
+            if (key.lastUsedAt !== undefined)
+                return Promise.resolve(key);
+            const pending = lastUses.get(key.id);
+            if (pending)
+                return pending;
+            const looked = run.iam.lastUsed(key.id).then((use) => {
+                const fact = withLastUse(key, use);
+                read.set(key.id, fact);
+                return fact;
+            });
+            lastUses.set(key.id, looked);
+            return looked;
+        },
+        known: () => keys.map((key) => read.get(key.id) ?? key),
+        stamps() {
+            stamps ??= readStamps(run);
+            return stamps;
+        },
+    };
+}
+async function readStamps(run) {
+    if (!run.hasSecrets) {
+        throw new Error('the rotation record shows a rotation in progress; telling which key each target holds ' +
+            'needs github-token, even in a dry run');
+    }
+    const store = run.secrets();
+    return Promise.all(run.user.targets.map(async (target) => {
+        const [secretUpdatedAt, idUpdatedAt] = await Promise.all([
+            store.updatedAt(target, target.secretAccessKeyName),
+            store.updatedAt(target, target.accessKeyIdName),
+        ]);
+        return { target, secretUpdatedAt, idUpdatedAt };
+    }));
 }
 
 ;// CONCATENATED MODULE: ./src/rotation/rotate-user.ts
-/** One user, start to end: recover what a crashed run left, plan, then carry the plan out. */
+/** One user, start to end: read the facts, decide, then carry the plan out (or describe it). */
 
 
 
@@ -77686,57 +78607,49 @@ async function rotateUser(user, deps, options) {
     return resultOf(run, finish);
 }
 async function rotateOrRecover(run) {
-    const listed = await run.iam.listKeys(run.user.name);
-    const recovered = await recoverInterrupted(run, listed);
-    if (recovered.kind === 'done')
-        return recovered.finish;
-    const plan = await planUser(run, recovered.keys);
-    run.log(`${plan.action}: ${plan.reason}`);
-    const { recovery } = recovered;
-    if (recovery?.kind === 'finish' && plan.action === 'fresh') {
-        return finishedEarlier(run, recovery, plan);
-    }
-    run.journal.oldKeyId = plan.current?.id;
-    if (plan.current)
-        run.journal.oldKeyAgeDays = ageInDays(plan.current.createdAt, run.now());
-    const finish = await carryOut(run, plan);
-    // Say what recovery did first: the plan alone would not explain the extra key changes.
-    return recovery ? { ...finish, message: `${recovery.reason}; then ${finish.message}` } : finish;
+    const facts = await gatherFacts(run);
+    const plan = await decide(facts, { policy: run.policy, now: run.now() });
+    run.log(`${plan.verdict}: ${plan.reason}`);
+    noteWhatIsKnown(run, plan, facts.known());
+    return run.dryRun ? describePlan(run, plan) : carryOut(run, plan);
 }
-/** Looks up last use only for the keys whose fate depends on it, then plans. */
-async function planUser(run, keys) {
-    const now = run.now();
-    const lookups = new Set(keysNeedingLastUse(keys, run.policy, now).map((key) => key.id));
-    const facts = await Promise.all(keys.map(async (key) => lookups.has(key.id) ? { ...key, lastUsedAt: await run.iam.lastUsed(key.id) } : key));
-    return planRotation(facts, run.policy, now);
-}
-/** A crashed run had written every target; this run retired its old key. */
-async function finishedEarlier(run, recovery, plan) {
+/** The report's facts that do not depend on how the steps go. */
+function noteWhatIsKnown(run, plan, keys) {
     const { journal } = run;
-    journal.oldKeyId = recovery.older.id;
-    journal.oldKeyAgeDays = ageInDays(recovery.older.createdAt, run.now());
-    journal.newKeyId = recovery.newest.id;
-    journal.targets = run.user.targets.map((t) => targetResult(t, 'written', recovery.newest.id));
-    if (!run.dryRun)
-        await deleteKeys(run, plan.cleanup);
-    const verb = run.dryRun ? 'would finish' : 'finished';
-    return {
-        outcome: run.dryRun ? 'would-rotate' : 'rotated',
-        message: `${verb} an interrupted rotation: every target holds ${recovery.newest.id}`,
-    };
-}
-async function carryOut(run, plan) {
-    if (plan.action === 'blocked')
-        return { outcome: 'failed', message: plan.reason };
-    if (plan.action === 'fresh') {
-        if (run.dryRun) {
-            const steps = plan.cleanup.map((key) => `delete inactive key ${key.id}`);
-            return { outcome: 'fresh', message: [plan.reason, ...steps].join('; would ') };
-        }
-        await deleteKeys(run, plan.cleanup);
-        return { outcome: 'fresh', message: plan.reason };
+    const now = run.now();
+    journal.keys = keys.map((key) => summarizeKey(key, now));
+    if (plan.current) {
+        journal.oldKeyId = plan.current.id;
+        journal.oldKeyAgeDays = ageInDays(plan.current.createdAt, now);
     }
-    return run.dryRun ? await planDryRun(run, plan) : await executeRotation(run, plan);
+    if (plan.created)
+        journal.newKeyId = plan.created.id;
+    if (plan.pending)
+        journal.pending = plan.pending;
+    if (plan.inUse)
+        journal.keptInUse = summarizeKey(plan.inUse, now);
+    if (plan.nextDue)
+        journal.nextDueAt = isoSeconds(plan.nextDue);
+    const created = plan.created;
+    if (created && plan.holdings) {
+        // Only what the record and the stamps tell: a half-written pair is not yet the new key.
+        journal.targets = plan.holdings.map((h) => h.holding === 'new'
+            ? targetResult(h.target, 'written', created.id)
+            : targetResult(h.target, h.holding === 'secret-only' ? 'partial' : 'unchanged', undefined));
+    }
+}
+function summarizeKey(key, now) {
+    const used = key.lastUsedAt === undefined
+        ? {}
+        : { lastUsedAt: key.lastUsedAt === null ? null : isoSeconds(key.lastUsedAt) };
+    return {
+        id: key.id,
+        status: key.status,
+        ageDays: ageInDays(key.createdAt, now),
+        ...used,
+        ...(key.lastUsedService ? { lastUsedService: key.lastUsedService } : {}),
+        ...(key.lastUsedRegion ? { lastUsedRegion: key.lastUsedRegion } : {}),
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/rotation/self-rotation.ts
@@ -77762,7 +78675,9 @@ async function rotateAll(users, deps, options) {
         return results;
     deps.log(`${self.name}: the action runs as this user; it is rotated last`);
     const onVerified = (key) => options.switchToNewKey(self.name, key);
-    return [...results, await rotateUser(self, { ...deps, onVerified }, options)];
+    const ownKey = await options.ownKey?.();
+    const selfDeps = { ...deps, onVerified, ...(ownKey ? { ownKey } : {}) };
+    return [...results, await rotateUser(self, selfDeps, options)];
 }
 
 ;// CONCATENATED MODULE: ./src/settings/config-file/config-error.ts
@@ -78331,6 +79246,7 @@ const INPUT_DEFAULTS = {
     'two-active-keys': 'fail',
     'verify-new-key': 'true',
     'verify-timeout-seconds': '60',
+    'overlap-hours': '24',
     'dry-run': 'false',
     concurrency: '4',
 };
@@ -78411,6 +79327,7 @@ function readPolicy(input, problems) {
             min: 1,
             max: 900,
         }),
+        overlapHours: parseInteger(input, 'overlap-hours', problems, { min: 0, max: 8760 }),
     };
 }
 function readUsers(input, context, problems) {
@@ -78495,7 +79412,8 @@ async function run(env = process.env) {
         if (settings.githubToken)
             redactor.add(settings.githubToken);
         const region = awsRegion(env);
-        const caller = await identifyCaller(createCallerStsClient(region));
+        const callerSts = createCallerStsClient(region);
+        const caller = await identifyCaller(callerSts);
         const aws = { iam: createIamClient(region) };
         const switchToNewKey = (user, key) => {
             aws.iam = createIamClient(region, key);
@@ -78506,6 +79424,12 @@ async function run(env = process.env) {
             ...settings,
             callerUserName: caller.userName,
             switchToNewKey,
+            ownKey: async () => {
+                const key = await ownAccessKey(callerSts);
+                if (key)
+                    redactor.add(key.secret);
+                return key;
+            },
         });
         const serverUrl = env.GITHUB_SERVER_URL || 'https://github.com';
         const context = { policy: settings.policy, dryRun: settings.dryRun, serverUrl };
@@ -78529,7 +79453,16 @@ function rotationDeps(settings, env, region, iamClient, redactor) {
         secrets: github ? createSecretStore(github) : undefined,
         log: (message) => info(message),
         now: () => new Date(),
+        sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+        runId: runIdOf(env),
     };
+}
+/** Names the workflow run in the rotation record: repository/run id/attempt. */
+function runIdOf(env) {
+    const { GITHUB_REPOSITORY: repo, GITHUB_RUN_ID: id, GITHUB_RUN_ATTEMPT: attempt } = env;
+    if (!id)
+        return `local-${Date.now().toString(36)}`;
+    return [repo, id, attempt].filter(Boolean).join('/');
 }
 function actionOutput(env) {
     return {

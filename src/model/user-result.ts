@@ -12,10 +12,12 @@ export type Outcome =
 /**
  * written: both secrets hold the new key. partial: the secret key was (or may have been)
  * written but not the key id, a mismatched pair. restored: a failed self-rotation wrote the old
- * pair back. failed: GitHub refused, nothing was written. would-write: dry run, access checked.
- * ready: access checked, not written.
+ * pair back. unchanged: not written by the rotation, so it holds what it held before. failed:
+ * GitHub refused, nothing was written. would-write: dry run, access checked. ready: access
+ * checked, not written.
  */
-export type TargetState = 'written' | 'partial' | 'restored' | 'failed' | 'would-write' | 'ready';
+export type TargetState =
+  'written' | 'partial' | 'restored' | 'unchanged' | 'failed' | 'would-write' | 'ready';
 
 export interface TargetResult {
   readonly target: string;

@@ -1,7 +1,7 @@
 /** Carries out a user's plan, step by step, and says how it ended. */
 import { ageInDays } from '../model/access-key.js';
 import { messageOf } from '../model/errors.js';
-import { describeTarget } from '../model/secret-target.js';
+import { describeTarget, type Target } from '../model/secret-target.js';
 import { IN_PROGRESS_GRACE_MS } from './decide.js';
 import { deleteKeys, retireKeys } from './key-steps.js';
 import { creatingRecord, executeRotation } from './execute-rotation.js';
@@ -95,8 +95,9 @@ async function completePairs(
     try {
       await store.write(target, target.accessKeyIdName, step.keyId);
       run.log(`completed the pair in ${describeTarget(target)} with ${step.keyId}`);
+      markWritten(run, target, step.keyId);
     } catch (error) {
-      run.journal.targets = [targetResult(target, 'partial', undefined, messageOf(error))];
+      markFailed(run, target, messageOf(error));
       const message = `completing a half-written pair failed: ${messageOf(error)}; both keys stay active`;
       failure = { outcome: 'failed', message };
       break;
@@ -104,4 +105,16 @@ async function completePairs(
   }
   await writeRecord(run, { ...step.record, state: 'partial', stoppedAt: run.now() });
   return failure;
+}
+
+function markWritten(run: UserRun, target: Target, keyId: string): void {
+  run.journal.targets = run.journal.targets.map((t) =>
+    t.target === describeTarget(target) ? targetResult(target, 'written', keyId) : t,
+  );
+}
+
+function markFailed(run: UserRun, target: Target, error: string): void {
+  run.journal.targets = run.journal.targets.map((t) =>
+    t.target === describeTarget(target) ? targetResult(target, 'partial', undefined, error) : t,
+  );
 }

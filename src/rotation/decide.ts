@@ -191,7 +191,7 @@ async function finishInterrupted(
   if (!old || !base.created) {
     return { verdict: 'finish', reason: why, steps, ...base };
   }
-  const next = await retireWhenSafe(scene, switchedRecord, base.created, old);
+  const next = await retireWhenSafe(scene, switchedRecord, base.created, old, true);
   const verdict = next.verdict === 'blocked' ? 'blocked' : 'finish';
   return { ...next, verdict, reason: `${why}; ${next.reason}`, steps: [...steps, ...next.steps] };
 }
@@ -252,11 +252,16 @@ function mixedReason(
 
 // --- Retirement -------------------------------------------------------------------------------
 
+/**
+ * `holdersKnown`: the caller has just seen every target hold (or get) the new key, as when an
+ * interrupted rotation is finished; otherwise the stamps are checked for writes since.
+ */
 async function retireWhenSafe(
   scene: Scene,
   record: RotationRecord,
   created: KeyFact,
   old: KeyFact,
+  holdersKnown = false,
 ): Promise<UserPlan> {
   const { policy, now } = scene;
   const base = { current: old, created };
@@ -267,7 +272,7 @@ async function retireWhenSafe(
     const why = `${old.id} stays active until ${isoSeconds(until)} (overlap-hours: ${policy.overlapHours}) for runs queued before the switch`;
     return { verdict: 'wait', reason: why, steps: [], pending, ...base };
   }
-  const holdingProblem = await targetsNotHolding(scene, record, created);
+  const holdingProblem = holdersKnown ? undefined : await targetsNotHolding(scene, record, created);
   if (holdingProblem)
     return { ...blocked(`${holdingProblem}, so ${old.id} is not retired`), ...base };
   const used = policy.overlapHours > 0 ? await scene.facts.lastUse(old) : old;

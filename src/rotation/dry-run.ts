@@ -8,7 +8,10 @@ export async function describePlan(run: UserRun, plan: UserPlan): Promise<Finish
   if (writes && run.hasSecrets) {
     const unreachable = await preflight(run);
     if (unreachable) return unreachable;
-    run.journal.targets = run.journal.targets.map((t) => ({ ...t, state: 'would-write' }));
+    // Only what would be written: a target that already holds the new key is left as it is.
+    run.journal.targets = run.journal.targets.map((t) =>
+      t.state === 'written' ? t : { ...t, state: 'would-write', keyId: undefined },
+    );
   }
   if (plan.verdict === 'blocked') return { outcome: 'failed', message: plan.reason };
   const steps = describeSteps(plan, run.policy, run.user.targets.length);

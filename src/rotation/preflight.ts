@@ -6,14 +6,16 @@ export async function preflight(run: UserRun): Promise<Finish | undefined> {
   const { targets } = run.user;
   const secrets = run.secrets();
   const checks = await Promise.allSettled(targets.map((target) => secrets.preflight(target)));
-  const oldKeyId = run.journal.oldKeyId;
+  const failures = checks.flatMap((check) => (check.status === 'rejected' ? [check.reason] : []));
+  // A check reads no secret: what each target holds stays unsaid. What the record already told
+  // (an interrupted rotation's holdings) is kept when every check passes.
+  if (failures.length === 0 && run.journal.targets.length > 0) return undefined;
   run.journal.targets = targets.map((target, i) => {
     const check = checks[i];
     return check?.status === 'rejected'
-      ? targetResult(target, 'failed', oldKeyId, messageOf(check.reason))
-      : targetResult(target, 'ready', oldKeyId);
+      ? targetResult(target, 'failed', undefined, messageOf(check.reason))
+      : targetResult(target, 'ready', undefined);
   });
-  const failures = checks.flatMap((check) => (check.status === 'rejected' ? [check.reason] : []));
   if (failures.length === 0) return undefined;
   const reasons = failures.map(messageOf).join('; ');
   return {

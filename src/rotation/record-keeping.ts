@@ -3,6 +3,7 @@ import {
   RECORD_TAG_KEYS,
   decodeRecord,
   encodeRecord,
+  isoSeconds,
   type RecordReading,
   type RotationRecord,
 } from './lifecycle-record.js';
@@ -28,10 +29,11 @@ export async function restoreRecord(
   ours: RotationRecord,
 ): Promise<void> {
   const now = decodeRecord(await run.iam.listTags(run.user.name));
+  // Compared as written: the tags keep whole seconds.
   const stillOurs =
     now.kind === 'record' &&
     now.record.run === ours.run &&
-    now.record.startedAt.getTime() === ours.startedAt.getTime();
+    isoSeconds(now.record.startedAt) === isoSeconds(ours.startedAt);
   if (!stillOurs) return;
   if (previous.kind === 'record') await writeRecord(run, previous.record);
   else await clearRecord(run);

@@ -49,8 +49,13 @@ function noteWhatIsKnown(run: UserRun, plan: UserPlan, keys: readonly KeyFact[])
   if (plan.inUse) journal.keptInUse = summarizeKey(plan.inUse, now);
   if (plan.nextDue) journal.nextDueAt = isoSeconds(plan.nextDue);
   const created = plan.created;
-  if (plan.verdict === 'finish' && created && plan.holdings) {
-    journal.targets = plan.holdings.map((h) => targetResult(h.target, 'written', created.id));
+  if (created && plan.holdings) {
+    // Only what the record and the stamps tell: a half-written pair is not yet the new key.
+    journal.targets = plan.holdings.map((h) =>
+      h.holding === 'new'
+        ? targetResult(h.target, 'written', created.id)
+        : targetResult(h.target, h.holding === 'secret-only' ? 'partial' : 'unchanged', undefined),
+    );
   }
 }
 

@@ -89,7 +89,9 @@ export async function runAction({
     ...inputEnv,
     ...env,
   };
-  const child = spawn(actionNode(), [join(repoRoot, 'dist/index.js')], {
+  // ACTION_ENTRY runs another build (e.g. an older release's dist/index.js) under the same tests.
+  const entry = process.env.ACTION_ENTRY || join(repoRoot, 'dist/index.js');
+  const child = spawn(actionNode(), [entry], {
     cwd: workdir,
     env: childEnv,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -83,7 +83,7 @@ function secretPair(owner: string, repoName: string, environment?: string) {
 }
 
 describe('the bundled action against moto and the GitHub stand-in', () => {
-  it('rotates a stale key: the secrets hold a new key that works, the old key is inactive', async () => {
+  it('rotates a stale key: the secrets hold a new key that works, the old one waits out the overlap', async () => {
     const [old] = await world.keysOf('stale');
     const result = await run({
       'github-token': TOKEN,
@@ -95,8 +95,9 @@ describe('the bundled action against moto and the GitHub stand-in', () => {
     const pair = secretPair('octo', 'stale');
     expect(pair.id).not.toBe(old!.id);
     expect(await authenticatesAs(world, pair)).toBe('arn:aws:iam::123456789012:user/stale');
+    // Runs queued before the switch still carry the old key: it stays active for 24 hours.
     expect(await world.keysOf('stale')).toEqual([
-      { id: old!.id, status: 'Inactive' },
+      { id: old!.id, status: 'Active' },
       { id: pair.id, status: 'Active' },
     ]);
     expect(result.report[0]).toMatchObject({
@@ -105,9 +106,37 @@ describe('the bundled action against moto and the GitHub stand-in', () => {
       oldKeyId: old!.id,
       newKeyId: pair.id,
       oldKeyAgeDays: 120,
+      pending: expect.stringMatching(
+        new RegExp(`^retire ${old!.id} after \\S+ once unused for 24 h$`),
+      ),
+    });
+    expect(await world.recordOf('stale')).toMatchObject({
+      'key-rotation:state': 'switched',
+      'key-rotation:old-key': old!.id,
+      'key-rotation:new-key': pair.id,
     });
     expect(result.summary).toContain(pair.id);
     expect(result.stdout).toContain(`::add-mask::${pair.secret}`);
+  });
+
+  it('retires the old key on a later run, once the window has passed and it went unused', async () => {
+    const [old, current] = await world.keysOf('stale');
+    await world.passTime(30, ['stale']);
+    await world.moto.setLastUsed(old!.id, 30 * 60);
+    const result = await run({
+      'github-token': TOKEN,
+      'iam-user': 'stale',
+      repository: 'octo/stale',
+    });
+    expect(result.code).toBe(0);
+    expect(await world.keysOf('stale')).toEqual([
+      { id: old!.id, status: 'Inactive' },
+      { id: current!.id, status: 'Active' },
+    ]);
+    expect(result.report[0]).toMatchObject({ outcome: 'retired', deactivatedKeyIds: [old!.id] });
+    expect(await world.recordOf('stale')).toMatchObject({ 'key-rotation:state': 'done' });
+    // Nothing was written to GitHub: the targets already hold the new key.
+    expect(world.github.requests.filter((r: { method: string }) => r.method === 'PUT')).toEqual([]);
   });
 
   it('masks the new secret before anything else is printed about the key', async () => {
@@ -128,7 +157,7 @@ describe('the bundled action against moto and the GitHub stand-in', () => {
     });
   });
 
-  it('leaves a fresh key alone with one IAM call and no GitHub call', async () => {
+  it('leaves a fresh key alone with two IAM reads and no GitHub call', async () => {
     const before = await world.keysOf('fresh');
     const result = await run({
       'github-token': TOKEN,
@@ -138,10 +167,14 @@ describe('the bundled action against moto and the GitHub stand-in', () => {
     expect(result.code).toBe(0);
     expect(result.outputs).toMatchObject({ rotated: '0', failed: '0' });
     expect(await world.keysOf('fresh')).toEqual(before);
-    // One identity check per run (self-rotation), one listing per user.
-    expect(world.proxy.countByAction()).toEqual({ GetCallerIdentity: 1, ListAccessKeys: 1 });
+    // One identity check per run (self-rotation); per user its keys and its rotation record.
+    expect(world.proxy.countByAction()).toEqual({
+      GetCallerIdentity: 1,
+      ListAccessKeys: 1,
+      ListUserTags: 1,
+    });
     expect(world.github.requests).toEqual([]);
-    expect(result.report[0]).toMatchObject({ outcome: 'fresh' });
+    expect(result.report[0]).toMatchObject({ outcome: 'fresh', nextDueAt: expect.any(String) });
   });
 
   it('deletes an inactive key to make room under the two-key limit', async () => {
@@ -154,12 +187,12 @@ describe('the bundled action against moto and the GitHub stand-in', () => {
     expect(result.code).toBe(0);
     const pair = secretPair('octo', 'with-inactive');
     expect(await world.keysOf('with-inactive')).toEqual([
-      { id: active!.id, status: 'Inactive' },
+      { id: active!.id, status: 'Active' },
       { id: pair.id, status: 'Active' },
     ]);
     expect(result.report[0]).toMatchObject({
       deletedKeyIds: [inactive!.id],
-      deactivatedKeyIds: [active!.id],
+      deactivatedKeyIds: [],
     });
   });
 
@@ -172,7 +205,9 @@ describe('the bundled action against moto and the GitHub stand-in', () => {
     });
     expect(result.code).toBe(1);
     expect(result.outputs).toMatchObject({ rotated: '0', failed: '1' });
-    expect(result.stdout).toMatch(/two-active: the user has two active access keys/);
+    expect(result.stdout).toMatch(
+      /two-active: blocked: two active keys, \S+ \(200 d, never used\) and \S+ \(95 d, never used\); no rotation record says which one the targets hold/,
+    );
     expect(await world.keysOf('two-active')).toEqual(before);
     expect(
       world.github
@@ -192,7 +227,12 @@ describe('the bundled action against moto and the GitHub stand-in', () => {
     expect(result.code).toBe(0);
     expect(await world.keysOf('dry')).toEqual(before);
     expect(world.github.requests.map((r: { method: string }) => r.method)).toEqual(['GET']);
-    expect(world.proxy.countByAction()).toEqual({ GetCallerIdentity: 1, ListAccessKeys: 1 });
+    expect(world.proxy.countByAction()).toEqual({
+      GetCallerIdentity: 1,
+      ListAccessKeys: 1,
+      ListUserTags: 1,
+    });
+    expect(await world.recordOf('dry')).toEqual({});
     expect(result.report[0]).toMatchObject({ outcome: 'would-rotate' });
     expect(result.summary).toContain('Dry run');
   });
@@ -243,6 +283,10 @@ describe('the bundled action against moto and the GitHub stand-in', () => {
       /may not write secrets here \(403.*Secrets: Read and write.*GITHUB_TOKEN cannot write secrets/,
     );
     expect(await world.keysOf('no-access')).toEqual(before);
-    expect(world.proxy.countByAction()).toEqual({ GetCallerIdentity: 1, ListAccessKeys: 1 });
+    expect(world.proxy.countByAction()).toEqual({
+      GetCallerIdentity: 1,
+      ListAccessKeys: 1,
+      ListUserTags: 1,
+    });
   });
 });

@@ -4,6 +4,7 @@
  * holding exactly that policy, rotates a user under the managed path, and is refused another.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { IAMClient, TagUserCommand } from '@aws-sdk/client-iam';
 import { readFileSync } from 'node:fs';
 import { repoRoot } from '../emulators/action-runner.mjs';
 import { TOKEN, authenticatesAs, expectNoLeaks, startWorld, type World } from './support/world.js';
@@ -52,8 +53,9 @@ beforeAll(async () => {
     ],
   });
   const rotator = world.moto.state.users['rotator']![0]!;
+  // overlap-hours 0: the old key is retired in the same run, so retiring is proven too.
   run = await world.run(
-    { 'github-token': TOKEN, config: 'rotation.yml' },
+    { 'github-token': TOKEN, config: 'rotation.yml', 'overlap-hours': '0' },
     {
       inputs: {},
       files: { 'rotation.yml': CONFIG },
@@ -87,11 +89,26 @@ describe('the README IAM policy, enforced by moto', () => {
     ]);
   });
 
+  it('keeps the rotation record in tags it may write, and no other tags', async () => {
+    expect(await world.recordOf('managed-app')).toMatchObject({ 'key-rotation:state': 'done' });
+    const rotator = world.moto.state.users['rotator']![0]!;
+    const asRotator = new IAMClient({
+      region: 'us-east-1',
+      endpoint: world.moto.endpoint,
+      credentials: { accessKeyId: rotator.accessKeyId, secretAccessKey: rotator.secretAccessKey },
+    });
+    const tag = (Key: string) =>
+      asRotator.send(new TagUserCommand({ UserName: 'managed-app', Tags: [{ Key, Value: 'x' }] }));
+    await expect(tag('key-rotation:note')).resolves.toBeDefined();
+    await expect(tag('team')).rejects.toMatchObject({ name: 'AccessDenied' });
+    asRotator.destroy();
+  });
+
   it('gives a clear permission error for a user outside the path, and changes nothing there', async () => {
     expect(run.code).toBe(1);
     expect(run.report[1]).toMatchObject({ user: 'outsider', outcome: 'failed' });
     expect(run.report[1]!.message).toMatch(
-      /^AWS denied the request: User: arn:aws:iam::123456789012:user\/rotator is not authorized to perform: iam:ListAccessKeys.*least-privilege IAM policy from the README/,
+      /^AWS denied the request: User: arn:aws:iam::123456789012:user\/rotator is not authorized to perform: iam:(ListAccessKeys|ListUserTags).*least-privilege IAM policy/,
     );
     expect(await world.keysOf('outsider')).toHaveLength(1);
     expect(world.github.listSecrets()).toHaveLength(2);
@@ -118,7 +135,7 @@ describe('self-rotation', () => {
   it('rotates its own user last and retires the old key using the new one', async () => {
     const [old] = await world.keysOf('self-rotator');
     const self = await world.run(
-      { 'github-token': TOKEN, config: 'rotation.yml' },
+      { 'github-token': TOKEN, config: 'rotation.yml', 'overlap-hours': '0' },
       {
         inputs: {},
         files: { 'rotation.yml': SELF_CONFIG },

@@ -192,14 +192,16 @@ describe('config file mode with every target kind', () => {
     expect([...perPath.values()].every((n) => n === 1)).toBe(true);
   });
 
-  it('makes exactly the minimal calls: per rotated user 1 list, 1 create, 1 verify, 2 writes per target, 1 retire', () => {
+  it('makes exactly the minimal calls: per user its keys and record; per rotated user 3 record writes, 1 create, 1 verify, 2 writes per target', () => {
     const counts = world.proxy.countByAction();
     const rotated = 4;
     expect(counts).toEqual({
       GetCallerIdentity: 1 + rotated, // the run's own identity, then one verification per new key
       ListAccessKeys: USERS.length,
+      ListUserTags: USERS.length,
       CreateAccessKey: rotated,
-      UpdateAccessKey: rotated,
+      // creating, writing, switched; the old keys wait out the overlap window.
+      TagUser: 3 * rotated,
     });
     const puts = world.github.requests.filter(
       (r: { method: string; path: string }) => r.method === 'PUT' && r.path.includes('/secrets/'),

@@ -118,6 +118,7 @@ from werkzeug.serving import make_server
 # Beside this file (a script's folder is on sys.path).
 import credential_report
 import sent_mail
+import tag_conditions
 import trust_policy
 
 DEFAULT_ACCOUNT = "123456789012"
@@ -183,6 +184,7 @@ def install_patches():
     IAMBackend.tag_user = tag_user
     credential_report.install()
     trust_policy.install()
+    tag_conditions.install()
     sent_mail.install()
 
 

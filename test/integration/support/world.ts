@@ -3,7 +3,12 @@
  * checks every integration case runs afterwards (invariants and the secret scan).
  */
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { IAMClient, ListAccessKeysCommand } from '@aws-sdk/client-iam';
+import {
+  IAMClient,
+  ListAccessKeysCommand,
+  ListUserTagsCommand,
+  TagUserCommand,
+} from '@aws-sdk/client-iam';
 import { startAwsProxy } from '../../emulators/aws-proxy.mjs';
 import { startGitHubStandIn } from '../../emulators/github-standin/index.mjs';
 import { startMoto } from '../../emulators/moto/index.mjs';
@@ -34,11 +39,14 @@ const ADMIN_POLICY = {
   Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }],
 };
 
+/** moto checks every signature and every IAM policy, as AWS does. */
+const ENFORCE_AUTH = { INITIAL_NO_AUTH_ACTION_COUNT: '0' };
+
 export async function startWorld(options: {
   users: SeedUser[];
   repositories: RepoSpec[];
   organizations?: string[];
-  /** Environment for moto, e.g. INITIAL_NO_AUTH_ACTION_COUNT=0 to enforce IAM policies. */
+  /** Environment for moto; signatures and policies are enforced unless this says otherwise. */
   motoEnv?: Record<string, string>;
 }) {
   const admin = {
@@ -48,7 +56,7 @@ export async function startWorld(options: {
   };
   const moto = await startMoto({
     seed: { users: [admin, ...options.users] },
-    env: options.motoEnv ?? {},
+    env: { ...ENFORCE_AUTH, ...options.motoEnv },
   });
   const proxy = await startAwsProxy({ target: moto.endpoint });
   const github = await startGitHubStandIn({
@@ -108,6 +116,51 @@ export async function startWorld(options: {
     };
   }
 
+  /** The pair a target holds, decrypted by the stand-in. */
+  function pairOf(ref: SecretPairRef): { id: string; secret: string } | undefined {
+    const value = (name: string) =>
+      world.github.getSecret({ ...ref, name } as never)?.value as string | undefined;
+    const id = value(ref.idName ?? 'AWS_ACCESS_KEY_ID');
+    const secret = value(ref.secretName ?? 'AWS_SECRET_ACCESS_KEY');
+    return id === undefined || secret === undefined ? undefined : { id, secret };
+  }
+
+  /**
+   * Time passes for the rotation record: its timestamps move back by `hours`, as if the
+   * rotation had happened that much earlier (the record lives in the user's tags).
+   */
+  async function ageRecord(user: string, hours: number) {
+    const { Tags = [] } = await iam.send(new ListUserTagsCommand({ UserName: user }));
+    const shifted = Tags.filter((t) =>
+      /^key-rotation:(started|stopped|restored|switched)$/.test(t.Key!),
+    )
+      .filter((t) => t.Value !== '-')
+      .map((t) => {
+        const earlier = new Date(new Date(t.Value!).getTime() - hours * 3_600_000);
+        return { Key: t.Key!, Value: earlier.toISOString().replace(/\.\d{3}Z$/, 'Z') };
+      });
+    if (shifted.length > 0) await iam.send(new TagUserCommand({ UserName: user, Tags: shifted }));
+  }
+
+  /**
+   * `hours` pass for these users, as far as the action can see: their keys' creation dates,
+   * their rotation records and every secret's updated_at move back (moto and the stand-in).
+   */
+  async function passTime(hours: number, users: readonly string[]) {
+    for (const user of users) {
+      for (const key of await keysOf(user)) await moto.backdateKey(key.id, hours * 60);
+      await ageRecord(user, hours);
+    }
+    github.backdate(hours * 60);
+  }
+
+  async function recordOf(user: string): Promise<Record<string, string>> {
+    const { Tags = [] } = await iam.send(new ListUserTagsCommand({ UserName: user }));
+    return Object.fromEntries(Tags.map((t) => [t.Key!, t.Value!]));
+  }
+
+  const world = { moto, proxy, github, iam, keysOf, secretValues, run, stop, actionEnv };
+
   async function stop() {
     iam.destroy();
     await github.close();
@@ -115,7 +168,7 @@ export async function startWorld(options: {
     await moto.stop();
   }
 
-  return { moto, proxy, github, iam, keysOf, secretValues, run, stop, actionEnv };
+  return { ...world, pairOf, ageRecord, passTime, recordOf };
 }
 
 /** The decrypted pair a target holds authenticates against the emulator as `user`. */
@@ -144,11 +197,15 @@ export interface SecretPairRef {
   org?: string;
   environment?: string;
   kind?: 'actions' | 'dependabot' | 'codespaces';
+  /** The secret names, when not AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY. */
+  idName?: string;
+  secretName?: string;
 }
 
 /**
- * The invariants of docs/design.md for one user: every target holds a key id that is active in IAM,
- * and the user has at most two keys. Returns the problems found (empty when they hold).
+ * The invariants of docs/design.md for one user: every target holds a key id that is active in
+ * IAM and a pair that signs in (moto checks the signature), and the user has at most two keys.
+ * Returns the problems found (empty when they hold).
  */
 export async function invariantProblems(
   world: World,
@@ -159,12 +216,16 @@ export async function invariantProblems(
   const problems: string[] = [];
   if (keys.length > 2) problems.push(`${user} has ${keys.length} keys`);
   for (const ref of refs) {
-    const held = world.github.getSecret({ ...ref, name: 'AWS_ACCESS_KEY_ID' } as never)?.value as
-      string | undefined;
-    if (held === undefined) continue;
-    const status = keys.find((k) => k.id === held)?.status;
-    if (status !== 'Active')
-      problems.push(`${JSON.stringify(ref)} holds ${held}, which is ${status ?? 'deleted'}`);
+    const pair = world.pairOf(ref);
+    if (pair === undefined) continue;
+    const status = keys.find((k) => k.id === pair.id)?.status;
+    if (status !== 'Active') {
+      problems.push(`${JSON.stringify(ref)} holds ${pair.id}, which is ${status ?? 'deleted'}`);
+      continue;
+    }
+    const arn = await authenticatesAs(world, pair).catch((error: Error) => error.name);
+    if (!arn?.endsWith(`:user/${user}`))
+      problems.push(`${JSON.stringify(ref)} holds a pair that does not sign in (${arn})`);
   }
   return problems;
 }
