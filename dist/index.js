@@ -6593,7 +6593,7 @@ __webpack_unused_export__ = FeatureEnabledException;
 __webpack_unused_export__ = FeatureEnabledException$;
 __webpack_unused_export__ = FeatureType;
 __webpack_unused_export__ = GenerateCredentialReport$;
-__webpack_unused_export__ = GenerateCredentialReportCommand;
+exports.seh = GenerateCredentialReportCommand;
 __webpack_unused_export__ = GenerateCredentialReportResponse$;
 __webpack_unused_export__ = GenerateOrganizationsAccessReport$;
 __webpack_unused_export__ = GenerateOrganizationsAccessReportCommand;
@@ -6629,7 +6629,7 @@ __webpack_unused_export__ = GetContextKeysForPrincipalPolicy$;
 __webpack_unused_export__ = GetContextKeysForPrincipalPolicyCommand;
 __webpack_unused_export__ = GetContextKeysForPrincipalPolicyRequest$;
 __webpack_unused_export__ = GetCredentialReport$;
-__webpack_unused_export__ = GetCredentialReportCommand;
+exports.DBo = GetCredentialReportCommand;
 __webpack_unused_export__ = GetCredentialReportResponse$;
 __webpack_unused_export__ = GetDelegationRequest$;
 __webpack_unused_export__ = GetDelegationRequestCommand;
@@ -68215,7 +68215,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(773);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4863);
 /** Entry point of the bundled action. */
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -68225,7 +68225,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 773:
+/***/ 4863:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -71102,13 +71102,13 @@ function info(message) {
  * @param name The name of the output group
  */
 function startGroup(name) {
-    issue('group', name);
+    command_issue('group', name);
 }
 /**
  * End an output group.
  */
 function endGroup() {
-    issue('endgroup');
+    command_issue('endgroup');
 }
 /**
  * Wrap an asynchronous function call in a group.
@@ -71181,6 +71181,10 @@ function getIDToken(aud) {
 //# sourceMappingURL=core.js.map
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(8161);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
 ;// CONCATENATED MODULE: ./src/model/errors.ts
 /** Error vocabulary shared by the gateways (which throw) and the engine (which decides). */
 /** Error text for people: one line, never a stack. */
@@ -71205,45 +71209,214 @@ function mayHaveStored(error) {
     return !(error instanceof TargetError) || error.mayHaveStored;
 }
 
+;// CONCATENATED MODULE: ./src/lib/memoize-async.ts
+/**
+ * Caches an async lookup per key, sharing the in-flight promise between
+ * concurrent callers; a failed lookup is forgotten so a later call retries it.
+ */
+function memoizeAsync(load, keyOf) {
+    const cache = new Map();
+    return (key) => {
+        const id = keyOf(key);
+        const cached = cache.get(id);
+        if (cached)
+            return cached;
+        const pending = load(key);
+        cache.set(id, pending);
+        pending.catch(() => cache.delete(id));
+        return pending;
+    };
+}
+
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-iam/dist-cjs/index.js
 var dist_cjs = __nccwpck_require__(6764);
-// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-sts/dist-cjs/index.js
-var client_sts_dist_cjs = __nccwpck_require__(1695);
-;// CONCATENATED MODULE: ./src/aws/aws-clients.ts
-/** AWS SDK clients with the SDK's standard settings (endpoints, credentials chain, retries). */
+;// CONCATENATED MODULE: ./src/lib/clock.ts
+const systemClock = {
+    now: () => Date.now(),
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};
+
+;// CONCATENATED MODULE: ./src/lib/csv.ts
+/** CSV as RFC 4180 writes it: quoted fields may hold commas, line breaks and doubled quotes. */
+/** The rows of `text`; a trailing line break does not make an empty last row. */
+function parseCsv(text) {
+    const rows = [];
+    let row = [];
+    let field = '';
+    let quoted = false;
+    for (let i = 0; i < text.length; i += 1) {
+        const c = text[i];
+        if (quoted) {
+            if (c === '"' && text[i + 1] === '"') {
+                field += '"';
+                i += 1;
+            }
+            else if (c === '"') {
+                quoted = false;
+            }
+            else {
+                field += c;
+            }
+        }
+        else if (c === '"') {
+            quoted = true;
+        }
+        else if (c === ',') {
+            row.push(field);
+            field = '';
+        }
+        else if (c === '\n' || c === '\r') {
+            if (c === '\r' && text[i + 1] === '\n')
+                i += 1;
+            row.push(field);
+            rows.push(row);
+            row = [];
+            field = '';
+        }
+        else {
+            field += c;
+        }
+    }
+    if (field !== '' || row.length > 0)
+        rows.push([...row, field]);
+    return rows;
+}
+/** Rows as records keyed by the header row's names, so columns are found by name. */
+function csvRecords(text) {
+    const [header = [], ...rows] = parseCsv(text);
+    const records = rows
+        .filter((row) => row.some((value) => value !== ''))
+        .map((row) => new Map(header.map((name, i) => [name, row[i] ?? ''])));
+    return { header, records };
+}
+
+;// CONCATENATED MODULE: ./src/aws/credential-report.ts
+/**
+ * IAM's credential report: every user's keys in one download. Generates the report, waits until
+ * IAM has it, downloads and reads it. When it cannot be had, says why, so the caller can fall
+ * back to calls per user.
+ */
 
 
-// IAM is global; the SDK still needs a region to sign. Honour the usual variables.
-function awsRegion(env) {
-    return env.AWS_REGION || env.AWS_DEFAULT_REGION || 'us-east-1';
-}
-/** Adaptive retries back off on Throttling across all concurrent users, not per request. */
-function createIamClient(region, credentials) {
-    return new dist_cjs/* IAMClient */.h8v({
-        region,
-        maxAttempts: 6,
-        retryMode: 'adaptive',
-        ...(credentials ? { credentials: asCredentials(credentials) } : {}),
-    });
-}
-/** A client signed by a new key; one attempt per call, the verifier does its own waiting. */
-function createStsClientFor(region, key) {
-    return new client_sts_dist_cjs/* STSClient */.iM({ region, maxAttempts: 1, credentials: asCredentials(key) });
-}
-/** The client that runs as the action's own credentials (default chain). */
-function createCallerStsClient(region) {
-    return new client_sts_dist_cjs/* STSClient */.iM({ region, maxAttempts: 4 });
-}
-function asCredentials(key) {
-    return { accessKeyId: key.id, secretAccessKey: key.secret };
-}
 
-;// CONCATENATED MODULE: ./src/aws/arn.ts
-/** Reading IAM ARNs. */
-/** The user name at the end of an IAM user ARN (which may carry a path). */
-function userNameFromArn(arn) {
-    const match = /:user\/(?:.*\/)?([^/]+)$/.exec(arn ?? '');
-    return match?.[1];
+
+/** The report cannot be had; `reason` is for people ("not ready within 60 s"). */
+class CredentialReportUnavailable extends Error {
+    reason;
+    constructor(reason) {
+        super(`the IAM credential report is unavailable: ${reason}`);
+        this.name = 'CredentialReportUnavailable';
+        this.reason = reason;
+    }
+}
+// A report being made, expired or gone between our two calls: ask IAM to generate again.
+const ASK_AGAIN = new Set([
+    'CredentialReportNotReadyException',
+    'ReportInProgress',
+    'CredentialReportExpiredException',
+    'ReportExpired',
+    'CredentialReportNotPresentException',
+    'ReportNotPresent',
+    'ReportGenerationLimitExceededException',
+    'ReportGenerationLimitExceeded',
+]);
+async function readCredentialReport(iam, options = {}) {
+    const { clock = systemClock, timeoutMs = 60_000, pollMs = 2_000 } = options;
+    const deadline = clock.now() + timeoutMs;
+    try {
+        // A report is usually ready within seconds: ask soon, then less often.
+        for (let wait = Math.min(500, pollMs);; wait = Math.min(wait * 2, pollMs)) {
+            const report = await tryDownload(iam);
+            if (report)
+                return parseCredentialReport(report.csv, report.generatedAt);
+            if (clock.now() + wait > deadline) {
+                throw new CredentialReportUnavailable(`not ready within ${timeoutMs / 1000} s`);
+            }
+            await clock.sleep(wait);
+        }
+    }
+    catch (error) {
+        throw unavailable(error);
+    }
+}
+/** The report when IAM has one ready, otherwise undefined. */
+async function tryDownload(iam) {
+    try {
+        const { State } = await iam.send(new dist_cjs/* GenerateCredentialReportCommand */.seh({}));
+        if (State !== 'COMPLETE')
+            return undefined;
+        const out = await iam.send(new dist_cjs/* GetCredentialReportCommand */.DBo({}));
+        if (!out.GeneratedTime) {
+            throw new CredentialReportUnavailable('IAM returned a report without its generation time');
+        }
+        return { csv: reportText(out.Content), generatedAt: out.GeneratedTime };
+    }
+    catch (error) {
+        if (error instanceof Error && ASK_AGAIN.has(error.name))
+            return undefined;
+        throw error;
+    }
+}
+function unavailable(error) {
+    if (error instanceof CredentialReportUnavailable)
+        return error;
+    if (error instanceof Error && /^AccessDenied/.test(error.name)) {
+        return new CredentialReportUnavailable(`the credentials lack iam:GenerateCredentialReport / iam:GetCredentialReport (${error.message})`);
+    }
+    return new CredentialReportUnavailable(messageOf(error));
+}
+/** The SDK decodes the wire's base64 into bytes; a report still in base64 is decoded too. */
+function reportText(content) {
+    const text = Buffer.from(content ?? new Uint8Array()).toString('utf8');
+    if (text.startsWith('user,') || !/^[A-Za-z0-9+/=\s]+$/.test(text))
+        return text;
+    return Buffer.from(text, 'base64').toString('utf8');
+}
+const REQUIRED = ['user', 'arn', 'user_creation_time'].concat([1, 2].flatMap((n) => ['active', 'last_rotated', 'last_used_date'].map((c) => `access_key_${n}_${c}`)));
+/** Reads the report's CSV by column name; the root account's row is left out. */
+function parseCredentialReport(csv, generatedAt) {
+    const { header, records } = csvRecords(csv);
+    const missing = REQUIRED.filter((name) => !header.includes(name));
+    if (missing.length > 0) {
+        throw new CredentialReportUnavailable(`the report has no column ${missing.join(', ')}`);
+    }
+    const users = records
+        .filter((row) => row.get('user') !== '<root_account>')
+        .map((row) => reportedUser((name) => row.get(name) ?? ''));
+    return { generatedAt, users };
+}
+function reportedUser(column) {
+    const user = column('user');
+    const arn = column('arn');
+    const createdAt = dateOf(column('user_creation_time'));
+    if (!createdAt) {
+        throw new CredentialReportUnavailable(`the report has no creation time for user ${user}`);
+    }
+    const slot = (n) => keySlot((name) => column(`access_key_${n}_${name}`));
+    return { user, arn, accountId: arn.split(':')[4] ?? '', createdAt, keys: [slot(1), slot(2)] };
+}
+function keySlot(column) {
+    const used = column('last_used_date');
+    const region = known(column('last_used_region'));
+    const service = known(column('last_used_service'));
+    return {
+        active: column('active').toLowerCase() === 'true',
+        lastRotated: dateOf(column('last_rotated')),
+        // 'N/A': never used (or no key); 'no_information' and the like: IAM does not know.
+        lastUsed: used === 'N/A' ? null : dateOf(used),
+        ...(region ? { lastUsedRegion: region } : {}),
+        ...(service ? { lastUsedService: service } : {}),
+    };
+}
+/** An ISO 8601 date-time, or undefined for N/A, no_information and anything else. */
+function dateOf(value) {
+    if (!/^\d{4}-\d{2}-\d{2}T/.test(value))
+        return undefined;
+    const date = new Date(value);
+    return Number.isNaN(date.getTime()) ? undefined : date;
+}
+function known(value) {
+    return ['', 'N/A', 'no_information', 'not_supported'].includes(value) ? undefined : value;
 }
 
 ;// CONCATENATED MODULE: ./src/aws/aws-errors.ts
@@ -71276,36 +71449,6 @@ async function explained(call) {
     catch (error) {
         throw explainAwsError(error);
     }
-}
-
-;// CONCATENATED MODULE: ./src/aws/caller-identity.ts
-/** Who the action runs as: one STS GetCallerIdentity per run, with the action's own credentials. */
-
-
-
-
-async function identifyCaller(sts) {
-    try {
-        const identity = await sts.send(new client_sts_dist_cjs/* GetCallerIdentityCommand */.zI({}));
-        const arn = identity.Arn ?? '';
-        return { arn, userName: userNameFromArn(arn) };
-    }
-    catch (error) {
-        const reason = messageOf(explainAwsError(error));
-        throw new Error(`AWS credentials do not work (${reason}); nothing was changed`);
-    }
-}
-/**
- * The access key the action runs with, when it is an IAM user's long-lived key (no session
- * token): self-rotation writes it back to its own targets if it must. Undefined otherwise.
- */
-async function ownAccessKey(sts) {
-    const provider = sts.config.credentials;
-    const credentials = typeof provider === 'function' ? await provider() : undefined;
-    if (!credentials || credentials.sessionToken)
-        return undefined;
-    const { accessKeyId, secretAccessKey } = credentials;
-    return { id: accessKeyId, secret: secretAccessKey, createdAt: new Date(0) };
 }
 
 ;// CONCATENATED MODULE: ./src/aws/iam-gateway.ts
@@ -71397,6 +71540,109 @@ function createTagOperations(client) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/aws/account-access.ts
+
+
+
+const OWN = '';
+function createAccountAccess(options) {
+    const clientFor = async (account) => {
+        if (account === undefined)
+            return options.ownIam();
+        if (!options.sessions)
+            throw new Error(`no AWS account named "${account}" is configured`);
+        return options.sessions.iamClientFor(account);
+    };
+    const gateway = memoizeAsync(async (account) => {
+        if (account === undefined)
+            return createIamGateway(options.ownIam, options.mask);
+        const client = await clientFor(account);
+        return createIamGateway(() => client, options.mask);
+    }, (account) => account ?? OWN);
+    const report = memoizeAsync(async (account) => {
+        try {
+            return await readCredentialReport(await clientFor(account), options.report);
+        }
+        catch (error) {
+            if (!(error instanceof CredentialReportUnavailable))
+                throw error;
+            const which = account === undefined ? '' : ` of AWS account "${account}"`;
+            options.log(`${error.message}${which}; every user there is checked one by one`);
+            return undefined;
+        }
+    }, (account) => account ?? OWN);
+    return { gatewayFor: gateway, reportFor: report };
+}
+
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-sts/dist-cjs/index.js
+var client_sts_dist_cjs = __nccwpck_require__(1695);
+;// CONCATENATED MODULE: ./src/aws/aws-clients.ts
+/** AWS SDK clients with the SDK's standard settings (endpoints, credentials chain, retries). */
+
+
+// IAM is global; the SDK still needs a region to sign. Honour the usual variables.
+function awsRegion(env) {
+    return env.AWS_REGION || env.AWS_DEFAULT_REGION || 'us-east-1';
+}
+/** Adaptive retries back off on Throttling across all concurrent users, not per request. */
+function createIamClient(region, credentials) {
+    return new dist_cjs/* IAMClient */.h8v({
+        region,
+        maxAttempts: 6,
+        retryMode: 'adaptive',
+        ...(credentials ? { credentials: asCredentials(credentials) } : {}),
+    });
+}
+/** A client signed by a new key; one attempt per call, the verifier does its own waiting. */
+function createStsClientFor(region, key) {
+    return new client_sts_dist_cjs/* STSClient */.iM({ region, maxAttempts: 1, credentials: asCredentials(key) });
+}
+/** The client that runs as the action's own credentials (default chain). */
+function createCallerStsClient(region) {
+    return new client_sts_dist_cjs/* STSClient */.iM({ region, maxAttempts: 4 });
+}
+function asCredentials(key) {
+    return { accessKeyId: key.id, secretAccessKey: key.secret };
+}
+
+;// CONCATENATED MODULE: ./src/aws/arn.ts
+/** Reading IAM ARNs. */
+/** The user name at the end of an IAM user ARN (which may carry a path). */
+function userNameFromArn(arn) {
+    const match = /:user\/(?:.*\/)?([^/]+)$/.exec(arn ?? '');
+    return match?.[1];
+}
+
+;// CONCATENATED MODULE: ./src/aws/caller-identity.ts
+/** Who the action runs as: one STS GetCallerIdentity per run, with the action's own credentials. */
+
+
+
+
+async function identifyCaller(sts) {
+    try {
+        const identity = await sts.send(new client_sts_dist_cjs/* GetCallerIdentityCommand */.zI({}));
+        const arn = identity.Arn ?? '';
+        return { arn, userName: userNameFromArn(arn) };
+    }
+    catch (error) {
+        const reason = messageOf(explainAwsError(error));
+        throw new Error(`AWS credentials do not work (${reason}); nothing was changed`);
+    }
+}
+/**
+ * The access key the action runs with, when it is an IAM user's long-lived key (no session
+ * token): self-rotation writes it back to its own targets if it must. Undefined otherwise.
+ */
+async function ownAccessKey(sts) {
+    const provider = sts.config.credentials;
+    const credentials = typeof provider === 'function' ? await provider() : undefined;
+    if (!credentials || credentials.sessionToken)
+        return undefined;
+    const { accessKeyId, secretAccessKey } = credentials;
+    return { id: accessKeyId, secret: secretAccessKey, createdAt: new Date(0) };
+}
+
 ;// CONCATENATED MODULE: ./src/model/access-key.ts
 /** What IAM says about access keys, and the rules every layer shares about keys and users. */
 /** The key with its last use filled in. */
@@ -71427,13 +71673,13 @@ function sameIamUser(a, b) {
 
 
 
-const systemClock = {
+const key_verifier_systemClock = {
     now: () => Date.now(),
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 };
 const FIRST_DELAY_MS = 1000;
 const MAX_DELAY_MS = 8000;
-function createKeyVerifier(makeClient, clock = systemClock) {
+function createKeyVerifier(makeClient, clock = key_verifier_systemClock) {
     return {
         async waitUntilWorks(user, key, timeoutSeconds) {
             const deadline = clock.now() + timeoutSeconds * 1000;
@@ -76919,25 +77165,6 @@ function createGitHubClient(options) {
     }, throttling, retry);
 }
 
-;// CONCATENATED MODULE: ./src/lib/memoize-async.ts
-/**
- * Caches an async lookup per key, sharing the in-flight promise between
- * concurrent callers; a failed lookup is forgotten so a later call retries it.
- */
-function memoizeAsync(load, keyOf) {
-    const cache = new Map();
-    return (key) => {
-        const id = keyOf(key);
-        const cached = cache.get(id);
-        if (cached)
-            return cached;
-        const pending = load(key);
-        cache.set(id, pending);
-        pending.catch(() => cache.delete(id));
-        return pending;
-    };
-}
-
 ;// CONCATENATED MODULE: ./src/model/secret-target.ts
 /** Where a key is written: secret scopes, targets, and how people and caches name them. */
 /** A stable key per scope (GitHub names ignore case): one public key is fetched per key per run. */
@@ -77183,6 +77410,7 @@ const OUTCOME_ORDER = [
     'retired',
     'would-rotate',
     'would-retire',
+    'deferred',
     'fresh',
 ];
 function countOutcomes(results) {
@@ -77198,9 +77426,15 @@ function countsLine(counts) {
 }
 
 ;// CONCATENATED MODULE: ./src/report/report-json.ts
-/** One entry per user, key ids but never a secret. */
+/** GitHub's limit for one output is 1 MB; stay clear of it. */
+const OUTPUT_LIMIT_BYTES = 900_000;
+/** Every fact of every user. */
 function reportJson(results) {
-    return JSON.stringify(results.map((r) => ({
+    return JSON.stringify(results.map(fullEntry), null, 1);
+}
+function fullEntry(r) {
+    return {
+        ...(r.account === undefined ? {} : { account: r.account }),
         user: r.user,
         outcome: r.outcome,
         message: r.message,
@@ -77219,7 +77453,32 @@ function reportJson(results) {
         ...(r.pending ? { pending: r.pending } : {}),
         ...(r.keptInUse ? { keptInUse: r.keptInUse } : {}),
         ...(r.nextDueAt ? { nextDueAt: r.nextDueAt } : {}),
-    })));
+    };
+}
+/**
+ * One small entry per user, so the output holds every user of a large run; past the limit the
+ * last entry says how many were left out (the report file has them all).
+ */
+function compactReportJson(results, limit = OUTPUT_LIMIT_BYTES) {
+    const entries = [];
+    let used = 2;
+    for (const [i, r] of results.entries()) {
+        const entry = JSON.stringify({
+            ...(r.account === undefined ? {} : { account: r.account }),
+            user: r.user,
+            outcome: r.outcome,
+            oldKeyId: r.oldKeyId ?? null,
+            newKeyId: r.newKeyId ?? null,
+        });
+        // Room for this entry and, after it, the note about the rest.
+        if (used + entry.length + 1 + 80 > limit && i < results.length - 1) {
+            entries.push(JSON.stringify({ omitted: results.length - i, see: 'report-file' }));
+            break;
+        }
+        entries.push(entry);
+        used += entry.length + 1;
+    }
+    return `[${entries.join(',')}]`;
 }
 
 ;// CONCATENATED MODULE: ./src/report/summary.ts
@@ -77233,10 +77492,12 @@ const ICON = {
     retired: '🗝️',
     'would-rotate': '📝',
     'would-retire': '📝',
+    deferred: '⏭️',
     fresh: '⏸️',
 };
-// GitHub refuses summaries over 1 MiB; detail blocks stop well before that.
-const DETAIL_BUDGET_BYTES = 600_000;
+// GitHub refuses a summary over 1 MiB: the table stops at its share, the details at the rest.
+const SUMMARY_BUDGET_BYTES = 1_000_000;
+const TABLE_BUDGET_BYTES = 600_000;
 /** Names listed in an alert before "and N more". */
 const ALERT_NAMES = 10;
 const escapeCell = (text) => text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ').replace(/</g, '&lt;');
@@ -77246,16 +77507,38 @@ function summaryMarkdown(results, context) {
         `## AWS access key rotation`,
         '',
         `${results.length} user(s): ${countsLine(countOutcomes(results))}.`,
+        ...(context.shard ? ['', shardLine(context.shard, results.length)] : []),
         '',
         ...alerts(results),
         policyLine(context.policy, context.dryRun),
         '',
         '| Status | User | Old key (age) | New key | Targets written | Details |',
         '| --- | --- | --- | --- | --- | --- |',
-        ...ordered.map(tableRow),
+        ...bounded(ordered.map(tableRow), TABLE_BUDGET_BYTES, 'row'),
         '',
-    ];
-    return [...head, ...boundedDetails(ordered, context.serverUrl)].join('\n');
+    ].join('\n');
+    const left = SUMMARY_BUDGET_BYTES - Buffer.byteLength(head);
+    const blocks = bounded(ordered.map((r) => details(r, context.serverUrl)), left, 'detail block');
+    return [head, ...blocks].join('\n');
+}
+function shardLine(shard, users) {
+    return (`Shard ${shard.index} of ${shard.count}: this job had ${users} of the ` +
+        `${shard.allUsers} configured user(s).`);
+}
+/** As many lines as fit in `budget` bytes; then one line saying how many were left out. */
+function bounded(lines, budget, what) {
+    const kept = [];
+    let used = 0;
+    for (const line of lines) {
+        used += Buffer.byteLength(line) + 1;
+        if (used > budget - 200) {
+            const rest = lines.length - kept.length;
+            kept.push(`_${rest} more user(s) left out of this ${what === 'row' ? 'table' : 'summary'} to stay under GitHub's summary limit; the report file has them all._`);
+            break;
+        }
+        kept.push(line);
+    }
+    return kept;
 }
 /** Stable: failures first, then the rest in reading order. */
 function byOutcome(results) {
@@ -77303,12 +77586,14 @@ function policyLine(policy, dryRun) {
     return `${dryRun ? '**Dry run**: nothing was changed. ' : ''}Policy: ${parts.join(' · ')}`;
 }
 function tableRow(r) {
-    const old = r.oldKeyId ? `\`${r.oldKeyId}\` (${r.oldKeyAgeDays ?? '?'} d)` : '—';
+    const age = r.oldKeyAgeDays === undefined ? '' : ` (${r.oldKeyAgeDays} d)`;
+    const old = r.oldKeyId ? `\`${r.oldKeyId}\`${age}` : age ? `key${age}` : '—';
+    const user = r.account ? `\`${r.account}\`/\`${r.user}\`` : `\`${r.user}\``;
     const written = r.targets.filter((t) => t.state === 'written' || t.state === 'would-write');
     const due = r.nextDueAt ? `; due ${r.nextDueAt.slice(0, 10)}` : '';
     const cells = [
         `${ICON[r.outcome]} ${r.outcome}`,
-        `\`${r.user}\``,
+        user,
         old,
         r.newKeyId ? `\`${r.newKeyId}\`` : '—',
         r.targets.length === 0 ? '—' : `${written.length}/${r.targets.length}`,
@@ -77332,37 +77617,37 @@ function details(r, serverUrl) {
     const body = [...targets, ...keys, ...changes].join('\n') || '- no targets touched';
     return `<details><summary>${ICON[r.outcome]} ${r.user}: ${r.outcome}</summary>\n\n${body}\n\n</details>`;
 }
-/** Detail blocks until the budget is spent; failures first, since they need a person. */
-function boundedDetails(ordered, serverUrl) {
-    const blocks = [];
-    let used = 0;
-    for (const r of ordered) {
-        const block = details(r, serverUrl);
-        used += Buffer.byteLength(block);
-        if (used > DETAIL_BUDGET_BYTES) {
-            blocks.push(`_${ordered.length - blocks.length} more user(s) left out to stay under GitHub's summary limit; see the \`report\` output._`);
-            break;
-        }
-        blocks.push(block);
-    }
-    return blocks;
-}
 
 ;// CONCATENATED MODULE: ./src/report/publish.ts
 
 
 
+/** GitHub shows ten error annotations per step; the rest go into one. */
+const MAX_ANNOTATIONS = 10;
 async function publish(results, context, out, redactor) {
-    const { rotated, failed } = countOutcomes(results);
-    out.setOutput('rotated', rotated);
-    out.setOutput('failed', failed);
-    out.setOutput('report', redactor.redact(reportJson(results)));
+    const counts = countOutcomes(results);
+    out.setOutput('rotated', counts.rotated);
+    out.setOutput('failed', counts.failed);
+    out.setOutput('deferred', counts.deferred);
+    out.setOutput('report', redactor.redact(compactReportJson(results)));
+    out.setOutput('report-file', out.writeReportFile(redactor.redact(reportJson(results))));
     await out.writeSummary(redactor.redact(summaryMarkdown(results, context)));
-    for (const r of results.filter((result) => result.outcome === 'failed')) {
-        out.error(redactor.redact(`${r.user}: ${r.message}`));
+    annotateFailures(results, out, redactor);
+    if (counts.failed > 0) {
+        out.setFailed(`${counts.failed} of ${results.length} user(s) failed; see the job summary`);
     }
-    if (failed > 0)
-        out.setFailed(`${failed} of ${results.length} user(s) failed; see the job summary`);
+}
+function annotateFailures(results, out, redactor) {
+    const failed = results.filter((result) => result.outcome === 'failed');
+    // One place is left for the verdict, which is an annotation too.
+    const shown = failed.length > MAX_ANNOTATIONS - 1 ? MAX_ANNOTATIONS - 2 : failed.length;
+    for (const r of failed.slice(0, shown)) {
+        const who = r.account ? `${r.account}/${r.user}` : r.user;
+        out.error(redactor.redact(`${who}: ${r.message}`));
+    }
+    if (failed.length > shown) {
+        out.error(`${failed.length - shown} more user(s) failed; the job summary lists them all`);
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/report/redaction.ts
@@ -77506,6 +77791,70 @@ function parseTime(text) {
 }
 function invalidTime(text) {
     return parseTime(text) === false;
+}
+
+;// CONCATENATED MODULE: ./src/rotation/progress.ts
+/**
+ * A progress line a person can follow in a long run, at most every half minute: users done of
+ * those due, writes made of those planned, deferred users, and the time left at GitHub's pace.
+ */
+const EVERY_MS = 30_000;
+/** GitHub's content-creation limit: writes cannot go faster than this. */
+const WRITES_PER_MINUTE = 80;
+class Progress {
+    totals;
+    log;
+    now;
+    done = 0;
+    writes = 0;
+    lastLine;
+    constructor(totals, log, now) {
+        this.totals = totals;
+        this.log = log;
+        this.now = now;
+        this.lastLine = now().getTime();
+    }
+    /** A user is finished; `writes` is what its plan wrote. */
+    userDone(writes) {
+        this.done += 1;
+        this.writes += writes;
+        const at = this.now().getTime();
+        if (at - this.lastLine < EVERY_MS || this.done === this.totals.users)
+            return;
+        this.lastLine = at;
+        this.log(this.line());
+    }
+    line() {
+        const { users, writes, deferred } = this.totals;
+        const minutes = Math.ceil((writes - this.writes) / WRITES_PER_MINUTE);
+        return (`progress: ${this.done} of ${users} user(s) done, ${this.writes} of ${writes} secret ` +
+            `write(s), ${deferred} deferred; about ${minutes} min left at GitHub's write pace`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/rotation/report-triage.ts
+/**
+ * The fast path: the account's credential report says, for all users at once, who may need
+ * action (pure). The report may be up to four hours old and holds no key ids, so it can only
+ * rule a user out: exactly one key, active, younger than max-age-days (reckoned from now, so a
+ * stale report cannot hide a key that aged since). Anything else goes down the per-user path.
+ */
+
+/** The report's rows by user name (IAM names ignore case). */
+function indexReport(report) {
+    return new Map(report.users.map((row) => [iamUserKey(row.user), [...row.keys]]));
+}
+function triage(slots, policy, now) {
+    // Not in the report (made since), or not exactly one key: the per-user path decides.
+    const keys = (slots ?? []).filter((slot) => slot.lastRotated !== undefined || slot.active);
+    const [key] = keys;
+    if (keys.length !== 1 || !key?.active || !key.lastRotated)
+        return { kind: 'check' };
+    const ageDays = ageInDays(key.lastRotated, now);
+    if (ageDays >= policy.maxAgeDays)
+        return { kind: 'check' };
+    const nextDue = new Date(key.lastRotated.getTime() + policy.maxAgeDays * DAY_MS);
+    return { kind: 'fresh', ageDays, nextDue, lastUse: key.lastUsed };
 }
 
 ;// CONCATENATED MODULE: ./src/rotation/plan.ts
@@ -78107,7 +78456,7 @@ async function restoreRecord(run, previous, ours) {
 
 ;// CONCATENATED MODULE: ./src/rotation/user-run.ts
 
-function startUserRun(user, deps, options) {
+function user_run_startUserRun(user, deps, options) {
     return {
         user,
         policy: options.policy,
@@ -78129,8 +78478,9 @@ function startUserRun(user, deps, options) {
         },
     };
 }
-function resultOf(run, finish) {
-    return { user: run.user.name, ...run.journal, ...finish };
+function user_run_resultOf(run, finish) {
+    const account = run.user.account === undefined ? {} : { account: run.user.account };
+    return { ...account, user: run.user.name, ...run.journal, ...finish };
 }
 function targetResult(target, state, keyId, error) {
     const base = { target: describeTarget(target), scope: target.scope, state };
@@ -78595,23 +78945,35 @@ async function readStamps(run) {
 
 
 
+/** Both halves at once: what a run without a write budget does. */
 async function rotateUser(user, deps, options) {
     const run = startUserRun(user, deps, options);
+    const assessed = await assessUser(run);
+    return 'plan' in assessed ? completeUser(run, assessed.plan) : resultOf(run, assessed.finish);
+}
+/** Reads the user's facts and decides; changes nothing. A failure to read ends the user. */
+async function assessUser(run) {
+    try {
+        const facts = await gatherFacts(run);
+        const plan = await decide(facts, { policy: run.policy, now: run.now() });
+        run.log(`${plan.verdict}: ${plan.reason}`);
+        noteWhatIsKnown(run, plan, facts.known());
+        return { plan };
+    }
+    catch (error) {
+        return { finish: { outcome: 'failed', message: messageOf(error) } };
+    }
+}
+/** Carries the plan out (a dry run describes it) and says how the user ended. */
+async function completeUser(run, plan) {
     let finish;
     try {
-        finish = await rotateOrRecover(run);
+        finish = run.dryRun ? await describePlan(run, plan) : await carryOut(run, plan);
     }
     catch (error) {
         finish = { outcome: 'failed', message: messageOf(error) };
     }
-    return resultOf(run, finish);
-}
-async function rotateOrRecover(run) {
-    const facts = await gatherFacts(run);
-    const plan = await decide(facts, { policy: run.policy, now: run.now() });
-    run.log(`${plan.verdict}: ${plan.reason}`);
-    noteWhatIsKnown(run, plan, facts.known());
-    return run.dryRun ? describePlan(run, plan) : carryOut(run, plan);
+    return user_run_resultOf(run, finish);
 }
 /** The report's facts that do not depend on how the steps go. */
 function noteWhatIsKnown(run, plan, keys) {
@@ -78664,20 +79026,161 @@ function splitSelf(users, caller) {
     return { others: users.filter((u) => !isSelf(u)), self: users.find(isSelf) };
 }
 
+;// CONCATENATED MODULE: ./src/rotation/write-budget.ts
+/**
+ * The write budget (pure): GitHub allows 500 content-creating requests an hour, so one run makes
+ * at most max-writes-per-run secret writes. Due users are taken oldest key first; a user starts
+ * only if all its writes fit in what is left; the rest are deferred. The self-rotating user goes
+ * last, as always.
+ */
+function allocateWrites(claims, budget) {
+    const order = claims
+        .map((claim, index) => ({ claim, index }))
+        .sort((a, b) => compareClaims(a.claim, b.claim) || a.index - b.index);
+    const starts = claims.map(() => false);
+    let left = budget;
+    for (const { claim, index } of order) {
+        if (claim.writes > left)
+            continue;
+        starts[index] = true;
+        left -= claim.writes;
+    }
+    return { starts, left };
+}
+/** Self last; before it, oldest key first, and a user with no key first of all. */
+function compareClaims(a, b) {
+    if (a.last !== b.last)
+        return a.last ? 1 : -1;
+    const created = (claim) => claim.keyCreatedAt?.getTime() ?? -1;
+    return created(a) - created(b);
+}
+
 ;// CONCATENATED MODULE: ./src/rotation/rotate-all.ts
 
 
 
+
+
+
+
+
+
+
 async function rotateAll(users, deps, options) {
-    const { others, self } = splitSelf(users, { userName: options.callerUserName });
-    const results = await mapWithConcurrency(others, options.concurrency, (user) => rotateUser(user, deps, options));
-    if (!self)
-        return results;
-    deps.log(`${self.name}: the action runs as this user; it is rotated last`);
+    // Self-rotation concerns only the account of the action's own credentials.
+    const own = users.filter((user) => user.account === undefined);
+    const { self } = splitSelf(own, { userName: options.callerUserName });
+    const others = users.filter((user) => user !== self);
+    const fastPath = fastPathAccounts(users, options.fastPathMinUsers);
+    const assessed = await mapWithConcurrency(others, options.concurrency, (user) => assess(user, deps, options, fastPath));
+    if (self) {
+        deps.log(`${self.name}: the action runs as this user; it is rotated last`);
+        assessed.push(await assess(self, deps, options, fastPath, await selfExtras(self, options)));
+    }
+    const budgeted = applyBudget(assessed, options, self);
+    const progress = progressOf(budgeted, deps);
+    const finish = (item) => complete(item, deps, progress);
+    const done = await mapWithConcurrency(budgeted.filter((item) => item.user !== self), options.concurrency, finish);
+    const selfItem = budgeted.find((item) => item.user === self);
+    if (selfItem)
+        done.push(await finish(selfItem));
+    return done;
+}
+/** Accounts with enough users that one credential report costs less than a call per user. */
+function fastPathAccounts(users, minUsers) {
+    const counts = new Map();
+    for (const user of users)
+        counts.set(user.account, (counts.get(user.account) ?? 0) + 1);
+    return new Set([...counts].filter(([, n]) => n >= minUsers).map(([account]) => account));
+}
+async function selfExtras(self, options) {
     const onVerified = (key) => options.switchToNewKey(self.name, key);
     const ownKey = await options.ownKey?.();
-    const selfDeps = { ...deps, onVerified, ...(ownKey ? { ownKey } : {}) };
-    return [...results, await rotateUser(self, selfDeps, options)];
+    return { onVerified, ...(ownKey ? { ownKey } : {}) };
+}
+async function assess(user, deps, options, fastPath, extras = {}) {
+    const lines = [];
+    const log = (line) => lines.push(line);
+    try {
+        const report = fastPath.has(user.account)
+            ? await deps.accounts.reportFor(user.account)
+            : undefined;
+        const quick = report ? fromReport(user, report, options, deps.now()) : undefined;
+        if (quick)
+            return { user, lines, result: quick };
+        const iam = await deps.accounts.gatewayFor(user.account);
+        const run = user_run_startUserRun(user, { ...deps, ...extras, iam, log }, options);
+        const first = await assessUser(run);
+        if ('finish' in first)
+            return { user, lines, run, result: user_run_resultOf(run, first.finish) };
+        return { user, lines, run, plan: first.plan };
+    }
+    catch (error) {
+        const result = { user: user.name, ...accountOf(user), outcome: 'failed' };
+        const empty = { deletedKeyIds: [], deactivatedKeyIds: [], targets: [] };
+        return { user, lines, result: { ...result, ...empty, message: messageOf(error) } };
+    }
+}
+/** A user the report rules out: fresh, without a single call of its own. */
+function fromReport(user, report, options, now) {
+    const seen = triage(indexReport(report).get(user.name.toLowerCase()), options.policy, now);
+    if (seen.kind === 'check')
+        return undefined;
+    return {
+        user: user.name,
+        ...accountOf(user),
+        outcome: 'fresh',
+        message: `the active key is ${seen.ageDays} days old (credential report of ` +
+            `${isoSeconds(report.generatedAt)})`,
+        oldKeyAgeDays: seen.ageDays,
+        nextDueAt: isoSeconds(seen.nextDue),
+        deletedKeyIds: [],
+        deactivatedKeyIds: [],
+        targets: [],
+    };
+}
+function accountOf(user) {
+    return user.account === undefined ? {} : { account: user.account };
+}
+/** Users whose writes do not fit in what is left of max-writes-per-run are deferred. */
+function applyBudget(assessed, options, self) {
+    const claims = assessed.map((item) => ({
+        writes: item.plan ? plannedWrites(item.plan, item.user.targets.length) : 0,
+        keyCreatedAt: item.plan?.current?.createdAt,
+        last: item.user === self,
+    }));
+    const { starts } = allocateWrites(claims, options.maxWritesPerRun);
+    return assessed.map((item, i) => {
+        if (starts[i] || !item.run)
+            return item;
+        const needed = claims[i]?.writes ?? 0;
+        const message = `deferred: ${item.plan?.reason ?? 'due'}; its ${needed} secret write(s) do not fit in ` +
+            `what is left of max-writes-per-run (${options.maxWritesPerRun}) this run. The next run ` +
+            'takes it, oldest keys first';
+        return {
+            ...item,
+            plan: undefined,
+            result: user_run_resultOf(item.run, { outcome: 'deferred', message }),
+        };
+    });
+}
+function progressOf(budgeted, deps) {
+    const due = budgeted.filter((item) => item.plan && item.plan.steps.length > 0);
+    const writes = due.reduce((sum, item) => sum + plannedWrites(item.plan, item.user.targets.length), 0);
+    const deferred = budgeted.filter((item) => item.result?.outcome === 'deferred').length;
+    return new Progress({ users: due.length, writes, deferred }, deps.log, deps.now);
+}
+async function complete(item, deps, progress) {
+    const result = item.run && item.plan ? await completeUser(item.run, item.plan) : item.result;
+    const title = `${item.user.account ? `${item.user.account}/` : ''}${item.user.name}: ${result.outcome}`;
+    if (deps.logGroup)
+        deps.logGroup(title, item.lines);
+    else
+        item.lines.forEach((line) => deps.log(line));
+    if (item.plan && item.plan.steps.length > 0) {
+        progress.userDone(plannedWrites(item.plan, item.user.targets.length));
+    }
+    return result;
 }
 
 ;// CONCATENATED MODULE: ./src/settings/config-file/config-error.ts
@@ -79249,7 +79752,43 @@ const INPUT_DEFAULTS = {
     'overlap-hours': '24',
     'dry-run': 'false',
     concurrency: '4',
+    'max-writes-per-run': '400',
 };
+/** GitHub's documented limit: at most 500 content-creating requests an hour. */
+const input_defaults_GITHUB_WRITES_PER_HOUR = 500;
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./src/settings/shard.ts
+/**
+ * `shard: i/n` for a job matrix: a stable share of the users, chosen by a hash of account and
+ * user name, not by list position, so editing the config moves few users between shards.
+ */
+
+
+const SHARD = /^(\d+)\/(\d+)$/;
+/** "2/3" -> { index: 2, count: 3 }; '' -> undefined. */
+function parseShard(text, problems) {
+    if (text === '')
+        return undefined;
+    const match = SHARD.exec(text);
+    const index = Number(match?.[1]);
+    const count = Number(match?.[2]);
+    if (!match || count < 1 || count > 256 || index < 1 || index > count) {
+        problems.add('shard', `"${text}" is not of the form i/n with 1 <= i <= n <= 256`);
+        return undefined;
+    }
+    return { index, count };
+}
+/** The shard (1..count) a user belongs to; the same for every job and every run. */
+function shardOf(user, count) {
+    const id = `${user.account ?? ''}/${iamUserKey(user.name)}`;
+    const hash = (0,external_node_crypto_.createHash)('sha256').update(id).digest().readUInt32BE(0);
+    return (hash % count) + 1;
+}
+function inShard(user, shard) {
+    return shardOf(user, shard.count) === shard.index;
+}
 
 ;// CONCATENATED MODULE: ./src/settings/input-parsing.ts
 /** Reading typed values from inputs, collecting every problem so a person sees all at once. */
@@ -79298,6 +79837,7 @@ function parseChoice(input, name, choices, problems) {
 
 
 
+
 function readSettings(read, context) {
     const input = (name) => read(name).trim() || INPUT_DEFAULTS[name] || '';
     const problems = new Problems();
@@ -79308,10 +79848,16 @@ function readSettings(read, context) {
     }
     const policy = readPolicy(input, problems);
     const concurrency = parseInteger(input, 'concurrency', problems, { min: 1, max: 64 });
-    const users = readUsers(input, context, problems);
+    const maxWritesPerRun = parseInteger(input, 'max-writes-per-run', problems, {
+        min: 1,
+        max: input_defaults_GITHUB_WRITES_PER_HOUR,
+    });
+    const shard = parseShard(input('shard'), problems);
+    const allUsers = readUsers(input, context, problems);
     if (problems.list.length > 0)
         throw new InputError(problems.list);
-    return { githubToken, users, policy, dryRun, concurrency };
+    const users = shard ? allUsers.filter((user) => inShard(user, shard)) : allUsers;
+    return { githubToken, users, allUsers, policy, dryRun, concurrency, maxWritesPerRun, shard };
 }
 function readPolicy(input, problems) {
     return {
@@ -79401,6 +79947,10 @@ function quickModeUser(name, input, context, problems) {
 
 
 
+
+
+/** An account with this many users is triaged from one credential report (4 calls). */
+const FAST_PATH_MIN_USERS = 5;
 async function run(env = process.env) {
     const redactor = new Redactor((secret) => core_setSecret(secret));
     try {
@@ -79419,7 +79969,7 @@ async function run(env = process.env) {
             aws.iam = createIamClient(region, key);
             info(`${user}: now using ${key.id} for the rest of this run`);
         };
-        const deps = rotationDeps(settings, env, region, () => aws.iam, redactor);
+        const deps = runDeps(settings, env, region, () => aws.iam, redactor);
         const results = await rotateAll(settings.users, deps, {
             ...settings,
             callerUserName: caller.userName,
@@ -79430,28 +79980,39 @@ async function run(env = process.env) {
                     redactor.add(key.secret);
                 return key;
             },
+            fastPathMinUsers: FAST_PATH_MIN_USERS,
         });
-        const serverUrl = env.GITHUB_SERVER_URL || 'https://github.com';
-        const context = { policy: settings.policy, dryRun: settings.dryRun, serverUrl };
-        await publish(results, context, actionOutput(env), redactor);
+        await publish(results, reportContext(settings, env), actionOutput(env), redactor);
     }
     catch (error) {
         setFailed(redactor.redact(messageOf(error)));
     }
 }
-function rotationDeps(settings, env, region, iamClient, redactor) {
+function runDeps(settings, env, region, ownIam, redactor) {
     const github = settings.githubToken
         ? createGitHubClient({
             token: settings.githubToken,
             baseUrl: env.GITHUB_API_URL || 'https://api.github.com',
             log: (message) => info(message),
+            pacer: createWritePacer(),
         })
         : undefined;
+    const log = (message) => info(message);
     return {
-        iam: createIamGateway(iamClient, (secret) => redactor.add(secret)),
+        accounts: createAccountAccess({
+            ownIam,
+            sessions: undefined,
+            mask: (secret) => redactor.add(secret),
+            log,
+        }),
         verifier: createKeyVerifier((key) => createStsClientFor(region, key)),
         secrets: github ? createSecretStore(github) : undefined,
-        log: (message) => info(message),
+        log,
+        logGroup: (title, lines) => {
+            startGroup(title);
+            lines.forEach(log);
+            endGroup();
+        },
         now: () => new Date(),
         sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
         runId: runIdOf(env),
@@ -79464,12 +80025,26 @@ function runIdOf(env) {
         return `local-${Date.now().toString(36)}`;
     return [repo, id, attempt].filter(Boolean).join('/');
 }
+function reportContext(settings, env) {
+    const shard = settings.shard && { ...settings.shard, allUsers: settings.allUsers.length };
+    return {
+        policy: settings.policy,
+        dryRun: settings.dryRun,
+        serverUrl: env.GITHUB_SERVER_URL || 'https://github.com',
+        ...(shard ? { shard } : {}),
+    };
+}
 function actionOutput(env) {
     return {
         setOutput: (name, value) => setOutput(name, value),
         writeSummary: async (markdown) => {
             if (env.GITHUB_STEP_SUMMARY)
                 await summary.addRaw(markdown).write();
+        },
+        writeReportFile: (json) => {
+            const path = (0,external_node_path_.join)(env.RUNNER_TEMP || (0,external_node_os_.tmpdir)(), 'aws-key-rotation-report.json');
+            (0,external_node_fs_.writeFileSync)(path, json);
+            return path;
         },
         error: (message) => error(message),
         setFailed: (message) => setFailed(message),

@@ -1,5 +1,11 @@
 // The demo's world, shared by `npm run demo` and `npm run local`: moto seeded with three users
 // (behind the counting proxy) and the GitHub stand-in with the repositories the config names.
+import {
+  IAMClient,
+  ListAccessKeysCommand,
+  ListUserTagsCommand,
+  TagUserCommand,
+} from '@aws-sdk/client-iam';
 import { startAwsProxy } from '../test/emulators/aws-proxy.mjs';
 import { startGitHubStandIn } from '../test/emulators/github-standin/index.mjs';
 import { startMoto } from '../test/emulators/moto/index.mjs';
@@ -27,6 +33,8 @@ users:
       - repository: octo/infra
         kind: dependabot
 `;
+
+const DEMO_USERS = ['ci-deploy', 'reporting', 'data-sync'];
 
 const seed = {
   users: [
@@ -57,10 +65,46 @@ export async function startDemoWorld() {
   });
   const admin = moto.state.users['rotation-admin'][0];
   const env = localServersEnv({ awsUrl: proxy.url, githubUrl: github.url, key: admin });
+  const iam = new IAMClient({
+    region: 'us-east-1',
+    endpoint: moto.endpoint,
+    credentials: { accessKeyId: admin.accessKeyId, secretAccessKey: admin.secretAccessKey },
+  });
+
+  /**
+   * `hours` pass for the demo users: their keys, rotation records (user tags) and secrets
+   * all move back in time, and every old key goes unused since; nothing sleeps.
+   */
+  async function passTime(hours) {
+    for (const user of DEMO_USERS) {
+      const { AccessKeyMetadata = [] } = await iam.send(
+        new ListAccessKeysCommand({ UserName: user }),
+      );
+      for (const key of AccessKeyMetadata) {
+        await moto.backdateKey(key.AccessKeyId, hours * 60);
+        await moto.setLastUsed(key.AccessKeyId, hours * 60);
+      }
+      const { Tags = [] } = await iam.send(new ListUserTagsCommand({ UserName: user }));
+      const moved = Tags.filter((t) =>
+        /^key-rotation:(started|stopped|restored|switched)$/.test(t.Key),
+      )
+        .filter((t) => t.Value !== '-')
+        .map((t) => ({
+          Key: t.Key,
+          Value: new Date(Date.parse(t.Value) - hours * 3_600_000)
+            .toISOString()
+            .replace(/\.\d{3}Z$/, 'Z'),
+        }));
+      if (moved.length > 0) await iam.send(new TagUserCommand({ UserName: user, Tags: moved }));
+    }
+    github.backdate(hours * 60);
+  }
+
   async function stop() {
+    iam.destroy();
     await github.close();
     await proxy.close();
     await moto.stop();
   }
-  return { moto, proxy, github, env, stop };
+  return { moto, proxy, github, env, passTime, stop };
 }

@@ -1,10 +1,12 @@
 /** The action, wired: inputs -> settings -> rotation -> report. The one place with a catch-all. */
 import * as core from '@actions/core';
-import { readFileSync } from 'node:fs';
-import type { IAMClient } from '@aws-sdk/client-iam';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { NewKey } from './model/access-key.js';
 import { messageOf } from './model/errors.js';
 import type { Settings } from './model/settings.js';
+import { createAccountAccess } from './aws/account-access.js';
 import {
   awsRegion,
   createCallerStsClient,
@@ -12,15 +14,17 @@ import {
   createStsClientFor,
 } from './aws/aws-clients.js';
 import { identifyCaller, ownAccessKey } from './aws/caller-identity.js';
-import { createIamGateway } from './aws/iam-gateway.js';
 import { createKeyVerifier } from './aws/key-verifier.js';
-import { createGitHubClient } from './github/github-client.js';
+import { createGitHubClient, createWritePacer } from './github/github-client.js';
 import { createSecretStore } from './github/secret-store.js';
 import { publish, type ActionOutput } from './report/publish.js';
 import { Redactor } from './report/redaction.js';
-import type { RotationDeps } from './rotation/ports.js';
+import type { RunDeps } from './rotation/ports.js';
 import { rotateAll } from './rotation/rotate-all.js';
 import { readSettings } from './settings/action-inputs.js';
+
+/** An account with this many users is triaged from one credential report (4 calls). */
+const FAST_PATH_MIN_USERS = 5;
 
 export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const redactor = new Redactor((secret) => core.setSecret(secret));
@@ -39,7 +43,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
       aws.iam = createIamClient(region, key);
       core.info(`${user}: now using ${key.id} for the rest of this run`);
     };
-    const deps = rotationDeps(settings, env, region, () => aws.iam, redactor);
+    const deps = runDeps(settings, env, region, () => aws.iam, redactor);
     const results = await rotateAll(settings.users, deps, {
       ...settings,
       callerUserName: caller.userName,
@@ -49,34 +53,45 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
         if (key) redactor.add(key.secret);
         return key;
       },
+      fastPathMinUsers: FAST_PATH_MIN_USERS,
     });
-    const serverUrl = env.GITHUB_SERVER_URL || 'https://github.com';
-    const context = { policy: settings.policy, dryRun: settings.dryRun, serverUrl };
-    await publish(results, context, actionOutput(env), redactor);
+    await publish(results, reportContext(settings, env), actionOutput(env), redactor);
   } catch (error) {
     core.setFailed(redactor.redact(messageOf(error)));
   }
 }
 
-function rotationDeps(
+function runDeps(
   settings: Settings,
   env: NodeJS.ProcessEnv,
   region: string,
-  iamClient: () => IAMClient,
+  ownIam: () => ReturnType<typeof createIamClient>,
   redactor: Redactor,
-): RotationDeps {
+): RunDeps {
   const github = settings.githubToken
     ? createGitHubClient({
         token: settings.githubToken,
         baseUrl: env.GITHUB_API_URL || 'https://api.github.com',
         log: (message) => core.info(message),
+        pacer: createWritePacer(),
       })
     : undefined;
+  const log = (message: string) => core.info(message);
   return {
-    iam: createIamGateway(iamClient, (secret) => redactor.add(secret)),
+    accounts: createAccountAccess({
+      ownIam,
+      sessions: undefined,
+      mask: (secret) => redactor.add(secret),
+      log,
+    }),
     verifier: createKeyVerifier((key) => createStsClientFor(region, key)),
     secrets: github ? createSecretStore(github) : undefined,
-    log: (message) => core.info(message),
+    log,
+    logGroup: (title, lines) => {
+      core.startGroup(title);
+      lines.forEach(log);
+      core.endGroup();
+    },
     now: () => new Date(),
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     runId: runIdOf(env),
@@ -90,11 +105,26 @@ function runIdOf(env: NodeJS.ProcessEnv): string {
   return [repo, id, attempt].filter(Boolean).join('/');
 }
 
+function reportContext(settings: Settings, env: NodeJS.ProcessEnv) {
+  const shard = settings.shard && { ...settings.shard, allUsers: settings.allUsers.length };
+  return {
+    policy: settings.policy,
+    dryRun: settings.dryRun,
+    serverUrl: env.GITHUB_SERVER_URL || 'https://github.com',
+    ...(shard ? { shard } : {}),
+  };
+}
+
 function actionOutput(env: NodeJS.ProcessEnv): ActionOutput {
   return {
     setOutput: (name, value) => core.setOutput(name, value),
     writeSummary: async (markdown) => {
       if (env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(markdown).write();
+    },
+    writeReportFile: (json) => {
+      const path = join(env.RUNNER_TEMP || tmpdir(), 'aws-key-rotation-report.json');
+      writeFileSync(path, json);
+      return path;
     },
     error: (message) => core.error(message),
     setFailed: (message) => core.setFailed(message),

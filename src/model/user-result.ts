@@ -4,10 +4,18 @@ import type { SecretScope } from './secret-target.js';
 /**
  * rotated: a new key was written (or an interrupted rotation finished). retired: the old key of
  * an earlier rotation was retired. waiting: the old key waits out the overlap window or is still
- * in use. fresh: nothing was due. failed: something needs a person. would-*: a dry run's plan.
+ * in use. fresh: nothing was due. deferred: due, but left for a later run by the write budget.
+ * failed: something needs a person. would-*: a dry run's plan.
  */
 export type Outcome =
-  'rotated' | 'retired' | 'waiting' | 'fresh' | 'failed' | 'would-rotate' | 'would-retire';
+  | 'rotated'
+  | 'retired'
+  | 'waiting'
+  | 'fresh'
+  | 'deferred'
+  | 'failed'
+  | 'would-rotate'
+  | 'would-retire';
 
 /**
  * written: both secrets hold the new key. partial: the secret key was (or may have been)
@@ -29,6 +37,8 @@ export interface TargetResult {
 }
 
 export interface UserResult {
+  /** The account's name from the config file; absent: the account of the action's credentials. */
+  readonly account?: string;
   readonly user: string;
   readonly outcome: Outcome;
   /** One sentence for people; never contains a secret. */

@@ -9,6 +9,7 @@ export const OUTCOME_ORDER: readonly Outcome[] = [
   'retired',
   'would-rotate',
   'would-retire',
+  'deferred',
   'fresh',
 ];
 

@@ -9,6 +9,8 @@ export interface ReportContext {
   readonly dryRun: boolean;
   /** GITHUB_SERVER_URL, for links to the targets' settings pages. */
   readonly serverUrl: string;
+  /** This job's shard and the users of all shards, when the run is sharded. */
+  readonly shard?: { readonly index: number; readonly count: number; readonly allUsers: number };
 }
 
 const ICON: Record<Outcome, string> = {
@@ -18,11 +20,13 @@ const ICON: Record<Outcome, string> = {
   retired: '🗝️',
   'would-rotate': '📝',
   'would-retire': '📝',
+  deferred: '⏭️',
   fresh: '⏸️',
 };
 
-// GitHub refuses summaries over 1 MiB; detail blocks stop well before that.
-const DETAIL_BUDGET_BYTES = 600_000;
+// GitHub refuses a summary over 1 MiB: the table stops at its share, the details at the rest.
+const SUMMARY_BUDGET_BYTES = 1_000_000;
+const TABLE_BUDGET_BYTES = 600_000;
 /** Names listed in an alert before "and N more". */
 const ALERT_NAMES = 10;
 
@@ -35,16 +39,48 @@ export function summaryMarkdown(results: readonly UserResult[], context: ReportC
     `## AWS access key rotation`,
     '',
     `${results.length} user(s): ${countsLine(countOutcomes(results))}.`,
+    ...(context.shard ? ['', shardLine(context.shard, results.length)] : []),
     '',
     ...alerts(results),
     policyLine(context.policy, context.dryRun),
     '',
     '| Status | User | Old key (age) | New key | Targets written | Details |',
     '| --- | --- | --- | --- | --- | --- |',
-    ...ordered.map(tableRow),
+    ...bounded(ordered.map(tableRow), TABLE_BUDGET_BYTES, 'row'),
     '',
-  ];
-  return [...head, ...boundedDetails(ordered, context.serverUrl)].join('\n');
+  ].join('\n');
+  const left = SUMMARY_BUDGET_BYTES - Buffer.byteLength(head);
+  const blocks = bounded(
+    ordered.map((r) => details(r, context.serverUrl)),
+    left,
+    'detail block',
+  );
+  return [head, ...blocks].join('\n');
+}
+
+function shardLine(shard: NonNullable<ReportContext['shard']>, users: number): string {
+  return (
+    `Shard ${shard.index} of ${shard.count}: this job had ${users} of the ` +
+    `${shard.allUsers} configured user(s).`
+  );
+}
+
+/** As many lines as fit in `budget` bytes; then one line saying how many were left out. */
+function bounded(lines: readonly string[], budget: number, what: string): string[] {
+  const kept: string[] = [];
+  let used = 0;
+  for (const line of lines) {
+    used += Buffer.byteLength(line) + 1;
+    if (used > budget - 200) {
+      const rest = lines.length - kept.length;
+      kept.push(
+        `_${rest} more user(s) left out of this ${what === 'row' ? 'table' : 'summary'} to stay under GitHub's summary limit; the report file has them all._`,
+      );
+      break;
+    }
+    kept.push(line);
+  }
+  return kept;
 }
 
 /** Stable: failures first, then the rest in reading order. */
@@ -106,12 +142,14 @@ function policyLine(policy: RotationPolicy, dryRun: boolean): string {
 }
 
 function tableRow(r: UserResult): string {
-  const old = r.oldKeyId ? `\`${r.oldKeyId}\` (${r.oldKeyAgeDays ?? '?'} d)` : '—';
+  const age = r.oldKeyAgeDays === undefined ? '' : ` (${r.oldKeyAgeDays} d)`;
+  const old = r.oldKeyId ? `\`${r.oldKeyId}\`${age}` : age ? `key${age}` : '—';
+  const user = r.account ? `\`${r.account}\`/\`${r.user}\`` : `\`${r.user}\``;
   const written = r.targets.filter((t) => t.state === 'written' || t.state === 'would-write');
   const due = r.nextDueAt ? `; due ${r.nextDueAt.slice(0, 10)}` : '';
   const cells = [
     `${ICON[r.outcome]} ${r.outcome}`,
-    `\`${r.user}\``,
+    user,
     old,
     r.newKeyId ? `\`${r.newKeyId}\`` : '—',
     r.targets.length === 0 ? '—' : `${written.length}/${r.targets.length}`,
@@ -137,22 +175,4 @@ function details(r: UserResult, serverUrl: string): string {
   ].filter(Boolean);
   const body = [...targets, ...keys, ...changes].join('\n') || '- no targets touched';
   return `<details><summary>${ICON[r.outcome]} ${r.user}: ${r.outcome}</summary>\n\n${body}\n\n</details>`;
-}
-
-/** Detail blocks until the budget is spent; failures first, since they need a person. */
-function boundedDetails(ordered: readonly UserResult[], serverUrl: string): string[] {
-  const blocks: string[] = [];
-  let used = 0;
-  for (const r of ordered) {
-    const block = details(r, serverUrl);
-    used += Buffer.byteLength(block);
-    if (used > DETAIL_BUDGET_BYTES) {
-      blocks.push(
-        `_${ordered.length - blocks.length} more user(s) left out to stay under GitHub's summary limit; see the \`report\` output._`,
-      );
-      break;
-    }
-    blocks.push(block);
-  }
-  return blocks;
 }

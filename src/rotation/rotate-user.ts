@@ -12,27 +12,41 @@ import { gatherFacts } from './user-facts.js';
 import type { UserPlan } from './user-plan.js';
 import { resultOf, startUserRun, targetResult, type Finish, type UserRun } from './user-run.js';
 
+/** Both halves at once: what a run without a write budget does. */
 export async function rotateUser(
   user: UserSpec,
   deps: RotationDeps,
   options: RotationOptions,
 ): Promise<UserResult> {
   const run = startUserRun(user, deps, options);
+  const assessed = await assessUser(run);
+  return 'plan' in assessed ? completeUser(run, assessed.plan) : resultOf(run, assessed.finish);
+}
+
+/** Reads the user's facts and decides; changes nothing. A failure to read ends the user. */
+export async function assessUser(
+  run: UserRun,
+): Promise<{ readonly plan: UserPlan } | { readonly finish: Finish }> {
+  try {
+    const facts = await gatherFacts(run);
+    const plan = await decide(facts, { policy: run.policy, now: run.now() });
+    run.log(`${plan.verdict}: ${plan.reason}`);
+    noteWhatIsKnown(run, plan, facts.known());
+    return { plan };
+  } catch (error) {
+    return { finish: { outcome: 'failed', message: messageOf(error) } };
+  }
+}
+
+/** Carries the plan out (a dry run describes it) and says how the user ended. */
+export async function completeUser(run: UserRun, plan: UserPlan): Promise<UserResult> {
   let finish: Finish;
   try {
-    finish = await rotateOrRecover(run);
+    finish = run.dryRun ? await describePlan(run, plan) : await carryOut(run, plan);
   } catch (error) {
     finish = { outcome: 'failed', message: messageOf(error) };
   }
   return resultOf(run, finish);
-}
-
-async function rotateOrRecover(run: UserRun): Promise<Finish> {
-  const facts = await gatherFacts(run);
-  const plan = await decide(facts, { policy: run.policy, now: run.now() });
-  run.log(`${plan.verdict}: ${plan.reason}`);
-  noteWhatIsKnown(run, plan, facts.known());
-  return run.dryRun ? describePlan(run, plan) : carryOut(run, plan);
 }
 
 /** The report's facts that do not depend on how the steps go. */

@@ -74,7 +74,8 @@ export function startUserRun(
 }
 
 export function resultOf(run: UserRun, finish: Finish): UserResult {
-  return { user: run.user.name, ...run.journal, ...finish };
+  const account = run.user.account === undefined ? {} : { account: run.user.account };
+  return { ...account, user: run.user.name, ...run.journal, ...finish };
 }
 
 export function targetResult(

@@ -3,7 +3,8 @@ import type { Target } from '../model/secret-target.js';
 import { sameSecretName } from '../model/secret-target.js';
 import type { RotationPolicy, Settings, UserSpec } from '../model/settings.js';
 import { ConfigError, parseConfig } from './config-file/index.js';
-import { INPUT_DEFAULTS } from './input-defaults.js';
+import { GITHUB_WRITES_PER_HOUR, INPUT_DEFAULTS } from './input-defaults.js';
+import { inShard, parseShard } from './shard.js';
 import {
   InputError,
   Problems,
@@ -40,9 +41,15 @@ export function readSettings(read: InputReader, context: InputContext): Settings
   }
   const policy = readPolicy(input, problems);
   const concurrency = parseInteger(input, 'concurrency', problems, { min: 1, max: 64 });
-  const users = readUsers(input, context, problems);
+  const maxWritesPerRun = parseInteger(input, 'max-writes-per-run', problems, {
+    min: 1,
+    max: GITHUB_WRITES_PER_HOUR,
+  });
+  const shard = parseShard(input('shard'), problems);
+  const allUsers = readUsers(input, context, problems);
   if (problems.list.length > 0) throw new InputError(problems.list);
-  return { githubToken, users, policy, dryRun, concurrency };
+  const users = shard ? allUsers.filter((user) => inShard(user, shard)) : allUsers;
+  return { githubToken, users, allUsers, policy, dryRun, concurrency, maxWritesPerRun, shard };
 }
 
 function readPolicy(input: InputReader, problems: Problems): RotationPolicy {

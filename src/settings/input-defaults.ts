@@ -16,4 +16,8 @@ export const INPUT_DEFAULTS: Readonly<Record<string, string>> = {
   'overlap-hours': '24',
   'dry-run': 'false',
   concurrency: '4',
+  'max-writes-per-run': '400',
 };
+
+/** GitHub's documented limit: at most 500 content-creating requests an hour. */
+export const GITHUB_WRITES_PER_HOUR = 500;

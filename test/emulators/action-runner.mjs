@@ -54,7 +54,8 @@ export function parseOutputFile(text) {
  *   timeoutMs?: number, killWhen?: (stdout: string) => boolean,
  *   onOutput?: (chunk: string) => void }} options
  *   files: extra files written into the step's working folder (e.g. a config file).
- *   killWhen: SIGKILLs the action as soon as its stdout satisfies the predicate (crash tests).
+ *   killWhen: SIGKILLs the action as soon as the predicate holds (crash tests); it is asked on
+ *     every chunk of stdout and every 10 ms, so it may also look at the emulators' state.
  *   onOutput: called with the action's stdout and stderr as they arrive (the demo streams it).
  * @returns {Promise<{ code: number|null, signal: string|null, stdout: string, stderr: string,
  *   summary: string, outputs: Record<string,string>, workdir: string, cleanup: () => void }>}
@@ -110,10 +111,16 @@ export async function runAction({
     onOutput?.(chunk);
   });
   const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  const watch = killWhen
+    ? setInterval(() => {
+        if (killWhen(stdout)) child.kill('SIGKILL');
+      }, 10)
+    : undefined;
   const [code, signal] = await new Promise((resolve) =>
     child.on('close', (exitCode, exitSignal) => resolve([exitCode, exitSignal])),
   );
   clearTimeout(timer);
+  clearInterval(watch);
   return {
     code,
     signal,

@@ -35,7 +35,9 @@ export function awsErrorXml(code, message, type = 'Sender') {
  * @property {string} action the Query `Action`, e.g. `ListAccessKeys` (`Unknown` if none)
  * @property {string} [service] `iam` or `sts`, from the signature's credential scope
  * @property {string} [accessKeyId] the key that signed the request (SigV4 `Credential=`)
- * @property {number} status the HTTP status answered; 0 for a dropped connection
+ * @property {number} status the HTTP status answered; 0 for a dropped connection (or while the
+ *   answer is on its way)
+ * @property {string} [user] the request's `UserName` parameter, when it has one
  * @property {boolean} [fault] set when an injected fault applied to this call
  *
  * @typedef {{ status: number, body?: string, headers?: Record<string, string> }} ErrorFault
@@ -126,9 +128,15 @@ export async function startAwsProxy({ target }) {
 
   async function handle(req, res) {
     const body = await readBody(req);
-    const action = new URLSearchParams(body.toString('utf8')).get('Action') ?? 'Unknown';
+    const query = new URLSearchParams(body.toString('utf8'));
+    const action = query.get('Action') ?? 'Unknown';
     /** @type {AwsCall} */
-    const call = { action, ...credentialOf(req.headers), status: 0 };
+    const call = {
+      action,
+      ...credentialOf(req.headers),
+      status: 0,
+      user: query.get('UserName') ?? undefined,
+    };
     calls.push(call);
     const fault = takeFault(action);
     if (fault !== undefined) call.fault = true;

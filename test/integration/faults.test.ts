@@ -99,6 +99,13 @@ async function expectRotatedEverywhere(user: Case) {
   }
 }
 
+/** How many calls of `action` for `user` moto has answered with success. */
+const answered = (action: string, user: string): number =>
+  world.proxy.calls.filter(
+    (c: { action: string; user?: string; status: number }) =>
+      c.action === action && c.user === user && c.status === 200,
+  ).length;
+
 const ghError = (status: number, message: string, headers: Record<string, string> = {}) => ({
   status,
   headers,
@@ -348,7 +355,8 @@ describe('the action killed between steps, then run again', () => {
           response: { delayMs: 10_000 },
         });
       },
-      killWhen: (out) => /kill-after-create: recorded the rotation as writing/.test(out),
+      // The record names the key once its second write is answered.
+      killWhen: () => answered('TagUser', 'kill-after-create') >= 2,
     });
     expect(killed.signal).toBe('SIGKILL');
     const active = (await world.keysOf('kill-after-create')).filter((k) => k.status === 'Active');
@@ -370,7 +378,7 @@ describe('the action killed between steps, then run again', () => {
         // The record's second write (naming the key) hangs; the runner dies meanwhile.
         world.proxy.injectFault({ action: 'TagUser', skip: 1, response: { delayMs: 10_000 } });
       },
-      killWhen: (out) => /kill-before-naming: created /.test(out),
+      killWhen: () => answered('CreateAccessKey', 'kill-before-naming') >= 1,
     });
     expect(killed.signal).toBe('SIGKILL');
     const keys = await world.keysOf('kill-before-naming');
@@ -393,8 +401,14 @@ describe('the action killed between steps, then run again', () => {
           response: { delayMs: 10_000 },
         });
       },
-      killWhen: (out) =>
-        /kill-after-secret: wrote AWS_SECRET_ACCESS_KEY to octo\/kill-after-secret-2/.test(out),
+      killWhen: () =>
+        world.github.requests.some(
+          (r: { method: string; path: string; status: number }) =>
+            r.method === 'PUT' &&
+            r.path.endsWith('/kill-after-secret-2/actions/secrets/AWS_SECRET_ACCESS_KEY') &&
+            r.status >= 200 &&
+            r.status < 300,
+        ),
     });
     expect(killed.signal).toBe('SIGKILL');
     await afterTheGrace('kill-after-secret');
@@ -410,7 +424,8 @@ describe('the action killed between steps, then run again', () => {
       faults: () => {
         world.proxy.injectFault({ action: 'UpdateAccessKey', response: { delayMs: 10_000 } });
       },
-      killWhen: (out) => /kill-before-retire: recorded the rotation as switched/.test(out),
+      // creating, writing, switched: every target holds the new key.
+      killWhen: () => answered('TagUser', 'kill-before-retire') >= 3,
     });
     expect(killed.signal).toBe('SIGKILL');
     const again = await rotate('kill-before-retire');
@@ -430,7 +445,7 @@ describe('the action killed between steps, then run again', () => {
       faults: () => {
         world.proxy.injectFault({ action: 'TagUser', response: { delayMs: 10_000 } });
       },
-      killWhen: (out) => /kill-during-retire: deactivated /.test(out),
+      killWhen: () => answered('UpdateAccessKey', 'kill-during-retire') >= 1,
     });
     expect(killed.signal).toBe('SIGKILL');
     // The old key is inactive but the record still says "switched": the next run sees the

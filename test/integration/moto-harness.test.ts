@@ -180,15 +180,27 @@ describe('moto harness (seeded IAM and STS behind the proxy)', () => {
     expect(other.Arn).toBe(`arn:aws:iam::${ACCOUNT}:user/admin`);
   });
 
-  test('the proxy records each call by action, service and signing key', async () => {
+  test('the proxy records each call by action, service, signing key and user', async () => {
     const { iam, sts } = clients(proxy.url, admin);
     await iam.send(new ListAccessKeysCommand({ UserName: 'ci-deploy' }));
     await iam.send(new ListAccessKeysCommand({ UserName: 'admin' }));
     await sts.send(new GetCallerIdentityCommand({}));
     expect(proxy.countByAction()).toEqual({ ListAccessKeys: 2, GetCallerIdentity: 1 });
     expect(proxy.calls).toEqual([
-      { action: 'ListAccessKeys', service: 'iam', accessKeyId: admin.accessKeyId, status: 200 },
-      { action: 'ListAccessKeys', service: 'iam', accessKeyId: admin.accessKeyId, status: 200 },
+      {
+        action: 'ListAccessKeys',
+        service: 'iam',
+        accessKeyId: admin.accessKeyId,
+        status: 200,
+        user: 'ci-deploy',
+      },
+      {
+        action: 'ListAccessKeys',
+        service: 'iam',
+        accessKeyId: admin.accessKeyId,
+        status: 200,
+        user: 'admin',
+      },
       { action: 'GetCallerIdentity', service: 'sts', accessKeyId: admin.accessKeyId, status: 200 },
     ]);
   });

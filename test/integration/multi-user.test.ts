@@ -192,11 +192,14 @@ describe('config file mode with every target kind', () => {
     expect([...perPath.values()].every((n) => n === 1)).toBe(true);
   });
 
-  it('makes exactly the minimal calls: per user its keys and record; per rotated user 3 record writes, 1 create, 1 verify, 2 writes per target', () => {
+  it('makes exactly the minimal calls: one credential report; per user its keys and record; per rotated user 3 record writes, 1 create, 1 verify, 2 writes per target', () => {
     const counts = world.proxy.countByAction();
     const rotated = 4;
     expect(counts).toEqual({
       GetCallerIdentity: 1 + rotated, // the run's own identity, then one verification per new key
+      // Five users: one credential report rules out whoever is plainly fresh (none here).
+      GenerateCredentialReport: 2,
+      GetCredentialReport: 1,
       ListAccessKeys: USERS.length,
       ListUserTags: USERS.length,
       CreateAccessKey: rotated,

@@ -2,6 +2,7 @@
  * One test world: moto (behind the counting/fault proxy) and the GitHub stand-in, plus the
  * checks every integration case runs afterwards (invariants and the secret scan).
  */
+import { existsSync, readFileSync } from 'node:fs';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import {
   IAMClient,
@@ -109,10 +110,15 @@ export async function startWorld(options: {
     github.reset();
     prepare?.();
     const result = await runAction({ ...extra, inputs, env: { ...actionEnv(), ...extra.env } });
+    // The full report is a file in the step's temporary folder: read it before it goes.
+    const file = result.outputs['report-file'];
+    const reportFile = file && existsSync(file) ? readFileSync(file, 'utf8') : '[]';
     result.cleanup();
     return {
       ...result,
-      report: JSON.parse(result.outputs.report ?? '[]') as Record<string, unknown>[],
+      reportFile,
+      report: JSON.parse(reportFile) as Record<string, unknown>[],
+      compactReport: JSON.parse(result.outputs.report ?? '[]') as Record<string, unknown>[],
     };
   }
 

@@ -58,7 +58,7 @@ beforeEach(() => {
 });
 
 describe('readCredentialReport', () => {
-  it('asks every 2 s until the report is complete, then reads every user but root', async () => {
+  it('asks soon, then less often, until the report is complete, then reads every user but root', async () => {
     iamMock
       .on(GenerateCredentialReportCommand)
       .resolvesOnce({ State: 'STARTED' })
@@ -68,7 +68,7 @@ describe('readCredentialReport', () => {
       .resolves({ Content: bytes(CSV), ReportFormat: 'text/csv', GeneratedTime: GENERATED });
     const clock = fakeClock();
     const report = await readCredentialReport(iam, { clock });
-    expect(clock.slept).toEqual([2000, 2000]);
+    expect(clock.slept).toEqual([500, 1000]);
     expect(iamMock.commandCalls(GetCredentialReportCommand)).toHaveLength(1);
     expect(report.generatedAt).toEqual(GENERATED);
     expect(report.users.map((u) => u.user)).toEqual(['ci-deploy', 'old-user']);
@@ -155,7 +155,7 @@ describe('readCredentialReport', () => {
     const { users } = await readCredentialReport(iam, { clock });
     expect(users).toHaveLength(2);
     expect(iamMock.commandCalls(GenerateCredentialReportCommand)).toHaveLength(3);
-    expect(clock.slept).toEqual([2000, 2000]);
+    expect(clock.slept).toEqual([500, 1000]);
   });
 
   it('gives up at the timeout with a reason for people', async () => {
