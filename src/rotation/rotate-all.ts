@@ -146,7 +146,7 @@ function applyBudget(
   self: UserSpec | undefined,
 ): Assessed[] {
   const claims = assessed.map((item) => ({
-    writes: item.plan ? plannedWrites(item.plan, item.user.targets.length) : 0,
+    writes: writesOf(item),
     keyCreatedAt: item.plan?.current?.createdAt,
     last: item.user === self,
   }));
@@ -166,23 +166,26 @@ function applyBudget(
   });
 }
 
+/** The writes a user's plan makes; 0 without a plan. */
+function writesOf(item: Assessed): number {
+  return item.plan ? plannedWrites(item.plan, item.user.targets.length) : 0;
+}
+
 function progressOf(budgeted: readonly Assessed[], deps: RunDeps): Progress {
   const due = budgeted.filter((item) => item.plan && item.plan.steps.length > 0);
-  const writes = due.reduce(
-    (sum, item) => sum + plannedWrites(item.plan!, item.user.targets.length),
-    0,
-  );
+  const writes = due.reduce((sum, item) => sum + writesOf(item), 0);
   const deferred = budgeted.filter((item) => item.result?.outcome === 'deferred').length;
   return new Progress({ users: due.length, writes, deferred }, deps.log, deps.now);
 }
 
 async function complete(item: Assessed, deps: RunDeps, progress: Progress): Promise<UserResult> {
-  const result = item.run && item.plan ? await completeUser(item.run, item.plan) : item.result!;
+  const result =
+    item.run && item.plan ? await completeUser(item.run, item.plan) : (item.result as UserResult);
   const title = `${item.user.account ? `${item.user.account}/` : ''}${item.user.name}: ${result.outcome}`;
   if (deps.logGroup) deps.logGroup(title, item.lines);
   else item.lines.forEach((line) => deps.log(line));
   if (item.plan && item.plan.steps.length > 0) {
-    progress.userDone(plannedWrites(item.plan, item.user.targets.length));
+    progress.userDone(writesOf(item));
   }
   return result;
 }

@@ -65,7 +65,7 @@ describe('summaryMarkdown', () => {
     const md = summaryMarkdown(results, context);
     expect(Buffer.byteLength(md)).toBeLessThan(1024 * 1024);
     expect(md).toMatch(
-      /_\d+ more user\(s\) left out to stay under GitHub's summary limit; see the `report` output._/,
+      /_\d+ more user\(s\) left out of this summary to stay under GitHub's summary limit; the report file has them all._/,
     );
     // Failures come first in the details, since they need a person.
     expect(md.indexOf('<summary>❌')).toBeLessThan(md.indexOf('<summary>✅'));

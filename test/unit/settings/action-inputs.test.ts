@@ -34,23 +34,27 @@ function problemsOf(inputs: Record<string, string>): readonly string[] {
 describe('readSettings', () => {
   it('fills every default in quick mode', () => {
     const settings = readSettings(read({ 'github-token': 't', 'iam-user': 'ci-deploy' }), context);
+    const users = [
+      {
+        name: 'ci-deploy',
+        targets: [
+          {
+            scope: { type: 'repository', owner: 'octo', repo: 'app', kind: 'actions' },
+            accessKeyIdName: 'AWS_ACCESS_KEY_ID',
+            secretAccessKeyName: 'AWS_SECRET_ACCESS_KEY',
+          },
+        ],
+      },
+    ];
     expect(settings).toEqual({
       githubToken: 't',
       dryRun: false,
       concurrency: 4,
       policy: DEFAULT_POLICY,
-      users: [
-        {
-          name: 'ci-deploy',
-          targets: [
-            {
-              scope: { type: 'repository', owner: 'octo', repo: 'app', kind: 'actions' },
-              accessKeyIdName: 'AWS_ACCESS_KEY_ID',
-              secretAccessKeyName: 'AWS_SECRET_ACCESS_KEY',
-            },
-          ],
-        },
-      ],
+      maxWritesPerRun: 400,
+      shard: undefined,
+      users,
+      allUsers: users,
     });
   });
 
