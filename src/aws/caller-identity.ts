@@ -9,13 +9,15 @@ export interface Caller {
   /** The IAM user the action runs as; undefined for roles (OIDC) and federated sessions. */
   readonly userName: string | undefined;
   readonly arn: string;
+  /** The AWS account of the action's own credentials. */
+  readonly accountId: string;
 }
 
 export async function identifyCaller(sts: STSClient): Promise<Caller> {
   try {
     const identity = await sts.send(new GetCallerIdentityCommand({}));
     const arn = identity.Arn ?? '';
-    return { arn, userName: userNameFromArn(arn) };
+    return { arn, userName: userNameFromArn(arn), accountId: identity.Account ?? '' };
   } catch (error) {
     const reason = messageOf(explainAwsError(error));
     throw new Error(`AWS credentials do not work (${reason}); nothing was changed`);

@@ -8,6 +8,14 @@ export interface UserSpec {
   readonly targets: readonly Target[];
 }
 
+/** Another AWS account: the role the action assumes there. */
+export interface AccountSpec {
+  /** The name the config file gives it. */
+  readonly name: string;
+  readonly roleArn: string;
+  readonly externalId?: string;
+}
+
 /** `shard: i/n`: this job processes the i-th of n stable shares of the users. */
 export interface Shard {
   readonly index: number;
@@ -34,10 +42,26 @@ export interface Settings {
   readonly users: readonly UserSpec[];
   /** Every configured user, for the audit's "managed" and the shard's share. */
   readonly allUsers: readonly UserSpec[];
+  /** The other AWS accounts of the config file. */
+  readonly accounts: readonly AccountSpec[];
   readonly policy: RotationPolicy;
   readonly dryRun: boolean;
   readonly concurrency: number;
   /** At most this many secret writes in one run; due users beyond it are deferred. */
   readonly maxWritesPerRun: number;
   readonly shard: Shard | undefined;
+  /** List stale keys of every account (report), and fail the step on those left (fail). */
+  readonly audit: 'off' | 'report' | 'fail';
+  readonly notify: NotifySettings;
+}
+
+/** Who is told when a run needs attention. */
+export interface NotifySettings {
+  /** Email recipients (Amazon SES); empty: no email. */
+  readonly emailTo: readonly string[];
+  readonly emailFrom: string | undefined;
+  /** failure: only when something needs attention; always: every run. */
+  readonly on: 'failure' | 'always';
+  /** Keep one open issue labelled key-rotation in the workflow's repository. */
+  readonly issue: boolean;
 }

@@ -2,6 +2,9 @@
 import { settingsUrl } from '../github/secret-paths.js';
 import type { RotationPolicy } from '../model/settings.js';
 import type { KeySummary, Outcome, UserResult } from '../model/user-result.js';
+import type { AuditEntry } from '../audit/stale-keys.js';
+import { attentionOf, who, type Attention } from './attention.js';
+import type { NotifyReport } from './notify.js';
 import { OUTCOME_ORDER, countOutcomes, countsLine } from './outcome-counts.js';
 
 export interface ReportContext {
@@ -26,28 +29,41 @@ const ICON: Record<Outcome, string> = {
 
 // GitHub refuses a summary over 1 MiB: the table stops at its share, the details at the rest.
 const SUMMARY_BUDGET_BYTES = 1_000_000;
-const TABLE_BUDGET_BYTES = 600_000;
+const TABLE_BUDGET_BYTES = 450_000;
+const AUDIT_BUDGET_BYTES = 150_000;
 /** Names listed in an alert before "and N more". */
 const ALERT_NAMES = 10;
 
 const escapeCell = (text: string): string =>
   text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ').replace(/</g, '&lt;');
 
-export function summaryMarkdown(results: readonly UserResult[], context: ReportContext): string {
+/** What else the summary shows: the audit and how people were told. */
+export interface SummaryExtras {
+  readonly audit?: { readonly mode: 'report' | 'fail'; readonly entries: readonly AuditEntry[] };
+  readonly attention?: Attention;
+  readonly notified?: NotifyReport;
+}
+
+export function summaryMarkdown(
+  results: readonly UserResult[],
+  context: ReportContext,
+  extras: SummaryExtras = {},
+): string {
   const ordered = byOutcome(results);
+  const attention = extras.attention ?? attentionOf(results);
   const head = [
     `## AWS access key rotation`,
     '',
     `${results.length} user(s): ${countsLine(countOutcomes(results))}.`,
     ...(context.shard ? ['', shardLine(context.shard, results.length)] : []),
     '',
-    ...alerts(results),
+    ...alerts(attention, extras.notified),
     policyLine(context.policy, context.dryRun),
     '',
-    '| Status | User | Old key (age) | New key | Targets written | Details |',
-    '| --- | --- | --- | --- | --- | --- |',
-    ...bounded(ordered.map(tableRow), TABLE_BUDGET_BYTES, 'row'),
+    ...bounded(userTables(ordered), TABLE_BUDGET_BYTES, 'row'),
     '',
+    ...auditSection(extras.audit),
+    ...notifiedSection(extras.notified),
   ].join('\n');
   const left = SUMMARY_BUDGET_BYTES - Buffer.byteLength(head);
   const blocks = bounded(
@@ -89,30 +105,89 @@ function byOutcome(results: readonly UserResult[]): UserResult[] {
   return [...results].sort((a, b) => rank(a) - rank(b));
 }
 
-/** GitHub alert blocks for what needs a person: failures, old keys still in use. */
-function alerts(results: readonly UserResult[]): string[] {
-  const failed = results.filter((r) => r.outcome === 'failed').map((r) => `\`${r.user}\``);
-  const inUse = results.flatMap((r) =>
-    r.keptInUse ? [`\`${r.keptInUse.id}\` of \`${r.user}\` (${lastUseText(r.keptInUse)})`] : [],
+/** GitHub alert blocks for what needs a person: failures, old keys in use, audit findings. */
+function alerts(attention: Attention, notified: NotifyReport | undefined): string[] {
+  const failed = attention.failed.map((r) => `\`${who(r)}\``);
+  const inUse = attention.inUse.map(
+    (r) =>
+      `\`${r.keptInUse?.id}\` of \`${who(r)}\` (${r.keptInUse ? lastUseText(r.keptInUse) : ''})`,
   );
   const blocks: string[] = [];
+  const block = (kind: string, text: string) => blocks.push(`> [!${kind}]`, `> ${text}`, '');
   if (failed.length > 0) {
-    blocks.push(
-      '> [!CAUTION]',
-      `> ${failed.length} user(s) failed and need a person: ${names(failed)}. ` +
+    block(
+      'CAUTION',
+      `${failed.length} user(s) failed and need a person: ${names(failed)}. ` +
         'Their rows come first; the details say why and what to do.',
-      '',
     );
   }
   if (inUse.length > 0) {
-    blocks.push(
-      '> [!WARNING]',
-      `> ${inUse.length} old key(s) are still in use after the overlap window and stay active: ` +
+    block(
+      'WARNING',
+      `${inUse.length} old key(s) are still in use after the overlap window and stay active: ` +
         `${names(inUse)}. Move whatever uses them to the new key.`,
-      '',
     );
   }
+  const audit = attention.audit;
+  if (audit && (audit.remaining.length > 0 || audit.unaudited.length > 0)) {
+    const stale = audit.remaining.map((e) => `\`${e.account}/${e.user}\``);
+    const unmanaged = audit.remaining.filter((e) => !e.managed).length;
+    const missing =
+      audit.unaudited.length > 0
+        ? ` Not audited (no credential report): ${audit.unaudited.join(', ')}.`
+        : '';
+    block(
+      audit.mode === 'fail' ? 'CAUTION' : 'WARNING',
+      `The audit found ${stale.length} user(s) with a stale active key that this run leaves as it is ` +
+        `(${unmanaged} not managed by this configuration)${stale.length > 0 ? `: ${names(stale)}` : ''}.${missing}`,
+    );
+  }
+  if (notified && notified.problems.length > 0) block('WARNING', notified.problems.join(' '));
   return blocks;
+}
+
+/** Every stale key the audit found, in a table of its own. */
+function auditSection(audit: SummaryExtras['audit']): string[] {
+  if (!audit) return [];
+  const rows = audit.entries.map((e) => {
+    const keys = e.keys
+      .map(
+        (k) =>
+          `key ${k.slot}: ${k.active ? 'active' : 'inactive'}, ${k.ageDays ?? '?'} d, ${auditLastUse(k)}${k.findings.length ? ` (${k.findings.join(', ')})` : ''}`,
+      )
+      .join('; ');
+    return `| \`${e.account}\` | \`${e.user}\` | ${e.managed ? 'yes' : '**no**'} | ${escapeCell(keys)} |`;
+  });
+  return [
+    `### Audit (${audit.mode})`,
+    '',
+    rows.length === 0
+      ? 'No IAM user has a stale active key.'
+      : `${rows.length} user(s) with a stale active key:`,
+    '',
+    ...(rows.length === 0
+      ? []
+      : [
+          '| Account | User | Managed | Keys |',
+          '| --- | --- | --- | --- |',
+          ...bounded(rows, AUDIT_BUDGET_BYTES, 'row'),
+        ]),
+    '',
+  ];
+}
+
+function auditLastUse(key: {
+  readonly lastUsedAt?: string | null;
+  readonly lastUsedService?: string;
+}): string {
+  if (key.lastUsedAt === undefined) return 'last use unknown';
+  if (key.lastUsedAt === null) return 'never used';
+  return `last used ${key.lastUsedAt.slice(0, 10)}${key.lastUsedService ? ` by ${key.lastUsedService}` : ''}`;
+}
+
+function notifiedSection(notified: NotifyReport | undefined): string[] {
+  if (!notified || notified.lines.length === 0) return [];
+  return [...notified.lines.map((line) => `_${line}_`), ''];
 }
 
 function names(list: readonly string[]): string {
@@ -141,10 +216,26 @@ function policyLine(policy: RotationPolicy, dryRun: boolean): string {
   return `${dryRun ? '**Dry run**: nothing was changed. ' : ''}Policy: ${parts.join(' · ')}`;
 }
 
+const TABLE_HEAD = [
+  '| Status | User | Old key (age) | New key | Targets written | Details |',
+  '| --- | --- | --- | --- | --- | --- |',
+];
+
+/** One table; with users in several accounts, one per account, each under its own heading. */
+function userTables(ordered: readonly UserResult[]): string[] {
+  const accounts = [...new Set(ordered.map((r) => r.account ?? ''))];
+  if (accounts.length <= 1) return [...TABLE_HEAD, ...ordered.map(tableRow)];
+  return accounts.sort().flatMap((account) => {
+    const rows = ordered.filter((r) => (r.account ?? '') === account);
+    const heading = `#### Account \`${account}\`: ${rows.length} user(s), ${countsLine(countOutcomes(rows))}`;
+    return ['', heading, '', ...TABLE_HEAD, ...rows.map(tableRow)];
+  });
+}
+
 function tableRow(r: UserResult): string {
   const age = r.oldKeyAgeDays === undefined ? '' : ` (${r.oldKeyAgeDays} d)`;
   const old = r.oldKeyId ? `\`${r.oldKeyId}\`${age}` : age ? `key${age}` : '—';
-  const user = r.account ? `\`${r.account}\`/\`${r.user}\`` : `\`${r.user}\``;
+  const user = `\`${r.user}\``;
   const written = r.targets.filter((t) => t.state === 'written' || t.state === 'would-write');
   const due = r.nextDueAt ? `; due ${r.nextDueAt.slice(0, 10)}` : '';
   const cells = [

@@ -129,9 +129,10 @@ async function writing(scene: Scene, record: RotationRecord): Promise<UserPlan> 
   if (count('foreign').length > 0) {
     return {
       ...blocked(
-        `the key id secret of ${describeHolders(holdings, ['foreign'])} changed after ` +
-          `${created.id} was created but its secret key did not: something else writes these ` +
-          'secrets. Nothing was changed',
+        `${describeHolders(holdings, ['foreign'])} changed in a way the rotation of ` +
+          `${created.id} did not make (a key id written without its secret key, or a secret ` +
+          'written after the rotation stopped): something else writes these secrets. Nothing ' +
+          'was changed; once they hold a working pair, remove the key-rotation:* tags of the user',
       ),
       ...base,
     };

@@ -30,6 +30,8 @@ export interface RunOptions extends RotationOptions {
   readonly maxWritesPerRun: number;
   /** An account with at least this many users is triaged from its credential report. */
   readonly fastPathMinUsers: number;
+  /** How results name the account of the action's own credentials (its id). */
+  readonly ownAccount?: string;
 }
 
 /** One user after the first pass: a plan to carry out, or already a result. */
@@ -68,7 +70,8 @@ export async function rotateAll(
   );
   const selfItem = budgeted.find((item) => item.user === self);
   if (selfItem) done.push(await finish(selfItem));
-  return done;
+  const label = options.ownAccount;
+  return label ? done.map((result) => ({ account: label, ...result })) : done;
 }
 
 /** Accounts with enough users that one credential report costs less than a call per user. */

@@ -2,8 +2,9 @@
 import type { Target } from '../model/secret-target.js';
 import { sameSecretName } from '../model/secret-target.js';
 import type { RotationPolicy, Settings, UserSpec } from '../model/settings.js';
-import { ConfigError, parseConfig } from './config-file/index.js';
+import { ConfigError, parseConfig, type ConfigFile } from './config-file/index.js';
 import { GITHUB_WRITES_PER_HOUR, INPUT_DEFAULTS } from './input-defaults.js';
+import { readNotify } from './notify-inputs.js';
 import { inShard, parseShard } from './shard.js';
 import {
   InputError,
@@ -46,10 +47,24 @@ export function readSettings(read: InputReader, context: InputContext): Settings
     max: GITHUB_WRITES_PER_HOUR,
   });
   const shard = parseShard(input('shard'), problems);
-  const allUsers = readUsers(input, context, problems);
+  const audit = parseChoice(input, 'audit', ['off', 'report', 'fail'], problems);
+  const notify = readNotify(input, problems, context.workflowRepository);
+  const { users: allUsers, accounts } = readUsers(input, context, problems);
   if (problems.list.length > 0) throw new InputError(problems.list);
   const users = shard ? allUsers.filter((user) => inShard(user, shard)) : allUsers;
-  return { githubToken, users, allUsers, policy, dryRun, concurrency, maxWritesPerRun, shard };
+  return {
+    githubToken,
+    users,
+    allUsers,
+    accounts,
+    policy,
+    dryRun,
+    concurrency,
+    maxWritesPerRun,
+    shard,
+    audit,
+    notify,
+  };
 }
 
 function readPolicy(input: InputReader, problems: Problems): RotationPolicy {
@@ -75,7 +90,8 @@ function readPolicy(input: InputReader, problems: Problems): RotationPolicy {
   };
 }
 
-function readUsers(input: InputReader, context: InputContext, problems: Problems): UserSpec[] {
+/** The users, from `iam-user` or the config file, and the config file's accounts. */
+function readUsers(input: InputReader, context: InputContext, problems: Problems): ConfigFile {
   const iamUser = input('iam-user');
   const configPath = input('config');
   if (Boolean(iamUser) === Boolean(configPath)) {
@@ -83,14 +99,16 @@ function readUsers(input: InputReader, context: InputContext, problems: Problems
       'iam-user',
       'set exactly one of "iam-user" (one user) or "config" (a file of users)',
     );
-    return [];
+    return NOTHING;
   }
   return iamUser
-    ? [quickModeUser(iamUser, input, context, problems)]
+    ? { users: [quickModeUser(iamUser, input, context, problems)], accounts: [] }
     : readConfig(configPath, context, problems);
 }
 
-function readConfig(path: string, context: InputContext, problems: Problems): UserSpec[] {
+const NOTHING: ConfigFile = { users: [], accounts: [] };
+
+function readConfig(path: string, context: InputContext, problems: Problems): ConfigFile {
   let text: string;
   try {
     text = context.readFile(path);
@@ -99,14 +117,14 @@ function readConfig(path: string, context: InputContext, problems: Problems): Us
       'config',
       `cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
     );
-    return [];
+    return NOTHING;
   }
   try {
     return parseConfig(text, path);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     for (const problem of error.problems) problems.add('config', problem);
-    return [];
+    return NOTHING;
   }
 }
 

@@ -17,6 +17,9 @@ export const INPUT_DEFAULTS: Readonly<Record<string, string>> = {
   'dry-run': 'false',
   concurrency: '4',
   'max-writes-per-run': '400',
+  audit: 'off',
+  'notify-on': 'failure',
+  'notify-issue': 'false',
 };
 
 /** GitHub's documented limit: at most 500 content-creating requests an hour. */

@@ -520,8 +520,13 @@ describe('credential reports (AWS semantics, patched into moto)', () => {
     await moto.ageCredentialReport(239);
     expect(await generate()).toBe('COMPLETE'); // 3 h 59 min old: still fresh
     const aged = await credentialReport(iam);
-    expect(aged.content).toBe(first.content);
     expect(first.generated.getTime() - aged.generated.getTime()).toBe(239 * 60_000);
+    // Time passed for the report's keys too: every date in it moved back as far.
+    const created = (r: typeof first) => Date.parse(r.byUser['no-keys']!['user_creation_time']!);
+    expect(created(first) - created(aged)).toBe(239 * 60_000);
+    expect(aged.content.replace(/\d{4}-[\d-]+T[\d:]+\+00:00/g, 'D')).toBe(
+      first.content.replace(/\d{4}-[\d-]+T[\d:]+\+00:00/g, 'D'),
+    );
 
     await moto.ageCredentialReport(2);
     expect(await generate()).toBe('STARTED'); // 4 h 1 min old: a new snapshot

@@ -21,8 +21,10 @@ type NameCheck = (name: string) => string | undefined;
 
 export function ruleProblems(data: unknown): Problem[] {
   const users = entries(isRecord(data) ? data['users'] : undefined, ['users']);
+  const accounts = isRecord(data) && isRecord(data['accounts']) ? data['accounts'] : {};
   return [
     ...users.flatMap(({ value, path }) => userNameProblems(value, path)),
+    ...users.flatMap((user) => unknownAccount(user, accounts)),
     ...duplicateUsers(users),
     ...users.flatMap(({ value, path }) =>
       entries(value['targets'], [...path, 'targets']).flatMap((t) => targetNameProblems(t)),
@@ -67,18 +69,38 @@ function targetNameProblems({ value, path }: Entry): Problem[] {
   return [...fields, ...listed];
 }
 
-/** Each IAM user once (names ignore case): two entries would rotate one key twice. */
+/** A user's `account` must be one of the file's accounts. */
+function unknownAccount({ value, path }: Entry, accounts: Loose): Problem[] {
+  const account = value['account'];
+  if (typeof account !== 'string' || Object.hasOwn(accounts, account)) return [];
+  const known = Object.keys(accounts);
+  const list =
+    known.length > 0
+      ? `: known accounts are ${known.join(', ')}`
+      : '; there is no `accounts` section';
+  return [
+    { path: [...path, 'account'], message: `no account "${account}" in \`accounts\`${list}` },
+  ];
+}
+
+/**
+ * Each IAM user once per account (names ignore case): two entries would rotate one key twice.
+ * The same name in two accounts is two users.
+ */
 function duplicateUsers(users: readonly Entry[]): Problem[] {
   const first = new Map<string, Path>();
   const problems: Problem[] = [];
   for (const { value, path } of users) {
     const name = value['name'];
     if (typeof name !== 'string') continue;
-    const earlier = first.get(iamUserKey(name));
+    const account = typeof value['account'] === 'string' ? value['account'] : '';
+    const key = `${account}\n${iamUserKey(name)}`;
+    const earlier = first.get(key);
     if (earlier) {
-      const message = `user "${name}" is already listed at ${pathText(earlier)}; list each user once, with all its targets`;
+      const where = account ? ` in account "${account}"` : '';
+      const message = `user "${name}"${where} is already listed at ${pathText(earlier)}; list each user once, with all its targets`;
       problems.push({ path: [...path, 'name'], message });
-    } else first.set(iamUserKey(name), path);
+    } else first.set(key, path);
   }
   return problems;
 }

@@ -64,7 +64,10 @@ function isDominated(error: ErrorObject, all: readonly ErrorObject[]): boolean {
 /** Errors about a mapping's keys point at the key; the rest at the value. */
 function schemaProblem(error: ErrorObject): Problem {
   const path = pointerToPath(error.instancePath);
-  const custom = (error.parentSchema as Loose | undefined)?.['errorMessage'];
+  const parent = error.parentSchema as Loose | undefined;
+  const custom =
+    parent?.['errorMessage'] ??
+    (error.keyword === 'pattern' ? parent?.['patternErrorMessage'] : undefined);
   if (typeof custom === 'string') return { path, message: custom.replace(/`/g, '"') };
   const params = error.params as Loose;
   switch (error.keyword) {

@@ -1,6 +1,6 @@
-/** A file the schema and the rules accepted -> the UserSpec[] the action rotates. */
+/** A file the schema and the rules accepted -> the users (and accounts) the action rotates. */
 import type { OrgAccess, OrgVisibility, SecretKind, Target } from '../../model/secret-target.js';
-import type { UserSpec } from '../../model/settings.js';
+import type { AccountSpec, UserSpec } from '../../model/settings.js';
 import type { Loose } from './loose.js';
 import { scopeOf, secretNames } from './target-scope.js';
 
@@ -18,16 +18,37 @@ interface RawTarget {
 
 interface RawUser {
   readonly name: string;
+  readonly account?: string;
   readonly targets: readonly RawTarget[];
+}
+
+interface RawAccount {
+  readonly 'role-arn': string;
+  readonly 'external-id'?: string;
+}
+
+interface RawFile {
+  readonly accounts?: Readonly<Record<string, RawAccount>>;
+  readonly users: readonly RawUser[];
 }
 
 /** Only for validated data: the casts rely on the schema having checked the shape. */
 export function toUserSpecs(data: unknown): UserSpec[] {
-  return (data as { users: RawUser[] }).users.map(toUserSpec);
+  return (data as RawFile).users.map(toUserSpec);
+}
+
+/** The file's accounts, in file order. */
+export function toAccountSpecs(data: unknown): AccountSpec[] {
+  return Object.entries((data as RawFile).accounts ?? {}).map(([name, raw]) => ({
+    name,
+    roleArn: raw['role-arn'],
+    ...(raw['external-id'] === undefined ? {} : { externalId: raw['external-id'] }),
+  }));
 }
 
 function toUserSpec(user: RawUser): UserSpec {
-  return { name: user.name, targets: user.targets.map(toTarget) };
+  const account = user.account === undefined ? {} : { account: user.account };
+  return { name: user.name, ...account, targets: user.targets.map(toTarget) };
 }
 
 function toTarget(raw: RawTarget): Target {

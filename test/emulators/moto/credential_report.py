@@ -16,14 +16,17 @@ password. Here instead, as AWS documents it (IAM User Guide, "Getting credential
   happened since; before any GenerateCredentialReport it fails with ReportNotPresent
   (HTTP 410). It never answers ReportExpired: AWS documents the error but not when it
   happens, and serves reports older than 4 hours in practice.
-- One snapshot per account. `age(account, minutes)` moves a snapshot's generation time
-  back (the control server's POST /credential-report/age) so tests can make it stale.
+- One snapshot per account. `age(account, minutes)` moves a snapshot back in time, its
+  generation time and every date in it (the control server's POST /credential-report/age),
+  so tests make time pass for it as they do for keys: the report grows stale and the keys
+  in it grow older.
 
 CSV columns as AWS: the <root_account> row first (arn:aws:iam::<account>:root, created
 no later than any user, no password or key columns that apply), then one row per user
 in creation order; dates as 2026-11-29T04:17:00+00:00; N/A where a value does not apply.
 """
 
+import re
 import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -172,13 +175,24 @@ def get_credential_report(self):
 
 
 def age(account_id, minutes):
-    """Moves the account's snapshot back in time; False when it has none."""
+    """Moves the account's snapshot back in time, as if it had been made `minutes` earlier of
+    the same keys also moved back (tests make time pass by moving stored times back): its
+    generation time and every date in it. False when the account has none."""
+    shift = timedelta(minutes=minutes)
     with _lock:
         report = _reports.get(account_id)
         if report is None:
             return False
-        report.generated -= timedelta(minutes=minutes)
+        report.generated -= shift
+        report.content = _DATE.sub(lambda m: _earlier(m.group(0), shift), report.content)
         return True
+
+
+_DATE = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00")
+
+
+def _earlier(text, shift):
+    return (datetime.strptime(text, DATE_FORMAT) - shift).strftime(DATE_FORMAT)
 
 
 def install():

@@ -88,8 +88,8 @@ const launcher = join(root, 'test', 'emulators', 'moto', 'launcher.py');
  *   setLastUsed sets a key's last use `minutesAgo` minutes ago, or clears it (never used)
  *   with null. moto moves it to now again whenever the key signs a request.
  * @property {(minutes: number, accountId?: string) => Promise<void>} ageCredentialReport moves
- *   the credential report's generation time back by `minutes` (its content stays), so it
- *   can be made older than AWS's 4 hours; rejects when the account has no report
+ *   the credential report back by `minutes`, its generation time and every date in it, as
+ *   time passing would (pair it with backdateKey); rejects when the account has no report
  * @property {() => Promise<SentEmail[]>} sentEmails every message sent through SES
  * @property {() => Promise<void>} stop ends moto and waits for it; safe to call twice
  */

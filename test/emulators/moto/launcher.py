@@ -26,8 +26,8 @@ accounts, where Key = {"accessKeyId", "secretAccessKey", "status", "createDate"}
 - POST /last-used {"accessKeyId", "minutesAgo": n | null, "service"?, "region"?}: sets
   (or, with null, clears) what GetAccessKeyLastUsed and the credential report show.
   Service and region default to "iam" and "us-east-1".
-- POST /credential-report/age {"minutes", "accountId"?}: moves the credential report's
-  generation time back (its content stays), so it can be made older than 4 hours.
+- POST /credential-report/age {"minutes", "accountId"?}: moves the credential report back in
+  time, its generation time and every date in it, as time passing would.
 - GET /emails: every message sent through SES, as JSON [{"from", "to", "cc", "bcc",
   "subject", "text", "html"}] (text or html null when the message had none).
 Each answers 404 when its key or report does not exist, 400 to a malformed body.

@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import type { UserResult } from '../../../src/model/user-result.js';
+import { attentionOf } from '../../../src/report/attention.js';
 import { publish, type ActionOutput } from '../../../src/report/publish.js';
 import { Redactor } from '../../../src/report/redaction.js';
 import { compactReportJson, OUTPUT_LIMIT_BYTES } from '../../../src/report/report-json.js';
@@ -55,7 +56,12 @@ describe('publish at scale', () => {
   it('keeps 1,300 failing users within every GitHub limit, and the file holds them all', async () => {
     const results = Array.from({ length: 1300 }, (_, i) => failing(i));
     const { out, outputs, errors, get } = recorder();
-    await publish(results, context, out, new Redactor(() => undefined));
+    await publish(
+      { results, attention: attentionOf(results) },
+      context,
+      out,
+      new Redactor(() => undefined),
+    );
     const { summary, failed, file } = get();
     expect(Buffer.byteLength(summary)).toBeLessThan(1024 * 1024);
     for (const value of Object.values(outputs))
@@ -72,7 +78,13 @@ describe('publish at scale', () => {
 
   it('shows every failure when there are few', async () => {
     const { out, errors } = recorder();
-    await publish([failing(1), failing(2)], context, out, new Redactor(() => undefined));
+    const results = [failing(1), failing(2)];
+    await publish(
+      { results, attention: attentionOf(results) },
+      context,
+      out,
+      new Redactor(() => undefined),
+    );
     expect(errors.map((e) => e.split(':')[0])).toEqual([
       'user-with-a-rather-long-name-1',
       'user-with-a-rather-long-name-2',
@@ -85,7 +97,7 @@ describe('publish at scale', () => {
     const { out, outputs, errors, get } = recorder();
     const redactor = new Redactor(() => undefined);
     redactor.add(secret);
-    await publish([leaky], context, out, redactor);
+    await publish({ results: [leaky], attention: attentionOf([leaky]) }, context, out, redactor);
     const everything = JSON.stringify([outputs, errors, get()]);
     expect(everything).not.toContain(secret);
     expect(everything).toContain('boom ***');

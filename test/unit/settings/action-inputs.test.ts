@@ -55,6 +55,9 @@ describe('readSettings', () => {
       shard: undefined,
       users,
       allUsers: users,
+      accounts: [],
+      audit: 'off',
+      notify: { emailTo: [], emailFrom: undefined, on: 'failure', issue: false },
     });
   });
 

@@ -522,7 +522,7 @@ describe('parseConfig maps a valid file to users and targets', () => {
         ],
       },
     ];
-    const users = parseConfig(text, 'config.yml');
+    const { users } = parseConfig(text, 'config.yml');
     // toStrictEqual: no stray keys such as `orgAccess: undefined` on non-organization targets.
     expect(users).toStrictEqual(expected);
   });
@@ -550,7 +550,7 @@ describe('parseConfig maps a valid file to users and targets', () => {
       new URL('../../../examples/rotation-config.yml', import.meta.url),
       'utf8',
     );
-    const users = parseConfig(text, 'examples/rotation-config.yml');
+    const { users } = parseConfig(text, 'examples/rotation-config.yml');
     expect(users.map((user) => user.name)).toEqual(['ci-deploy', 'ci-artifacts-reader']);
     const scopes = users.flatMap((user) => user.targets.map((target) => target.scope));
     expect(new Set(scopes.map((scope) => scope.type))).toEqual(
@@ -606,5 +606,71 @@ describe('the JSON Schema', () => {
       const valid = !('problem' in parseRepository(value));
       expect([value, validate(asFile('repository', value))]).toEqual([value, valid]);
     }
+  });
+});
+
+describe('accounts in the config file', () => {
+  const accounts = [
+    'accounts:',
+    '  prod:',
+    '    role-arn: arn:aws:iam::210987654321:role/key-rotation',
+    '    external-id: rotation-7f3a',
+    '  sandbox:',
+    '    role-arn: arn:aws:iam::111122223333:role/tools/key-rotation',
+  ];
+  const user = (name: string, account?: string) => [
+    `  - name: ${name}`,
+    ...(account ? [`    account: ${account}`] : []),
+    '    targets:',
+    `      - repository: octo/${name}-${account ?? 'own'}`,
+  ];
+
+  it('maps accounts and the users in them', () => {
+    const text = yaml(
+      ...accounts,
+      'users:',
+      ...user('ci', 'prod'),
+      ...user('ci'),
+      ...user('ci', 'sandbox'),
+    );
+    const parsed = parseConfig(text, 'config.yml');
+    expect(parsed.accounts).toEqual([
+      {
+        name: 'prod',
+        roleArn: 'arn:aws:iam::210987654321:role/key-rotation',
+        externalId: 'rotation-7f3a',
+      },
+      { name: 'sandbox', roleArn: 'arn:aws:iam::111122223333:role/tools/key-rotation' },
+    ]);
+    // The same user name in three accounts is three users.
+    expect(parsed.users.map((u) => [u.account, u.name])).toEqual([
+      ['prod', 'ci'],
+      [undefined, 'ci'],
+      ['sandbox', 'ci'],
+    ]);
+  });
+
+  it('refuses an unknown account, a duplicate user within one account, and a bad role ARN', () => {
+    const text = yaml(
+      'accounts:',
+      '  prod:',
+      '    role-arn: arn:aws:iam::2109:role/x',
+      'users:',
+      ...user('ci', 'prod'),
+      ...user('CI', 'prod'),
+      ...user('app', 'staging'),
+    );
+    expect(problemsOf(text)).toEqual([
+      'config.yml:3: accounts.prod.role-arn: A role ARN looks like arn:aws:iam::210987654321:role/key-rotation.',
+      'config.yml:9: users[1].name: user "CI" in account "prod" is already listed at users[0]; list each user once, with all its targets',
+      'config.yml:12: users[1].targets[0]: octo/CI-prod (Actions): AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are also written by users[0].targets[0]; each secret can hold only one key',
+      'config.yml:14: users[2].account: no account "staging" in `accounts`: known accounts are prod',
+    ]);
+  });
+
+  it('says so when a user names an account and there are none', () => {
+    expect(problemsOf(yaml('users:', ...user('ci', 'prod')))).toEqual([
+      'config.yml:3: users[0].account: no account "prod" in `accounts`; there is no `accounts` section',
+    ]);
   });
 });
