@@ -35,14 +35,30 @@ export function outputsTable(action) {
 /** A file without the comment lines (and blank lines) it starts with. */
 const withoutLeadingComments = (text) => text.replace(/^(?:[ \t]*(?:#.*)?\r?\n)*/, '');
 
-/** Every generated block, by marker name, from action.yml and the files in examples/. */
-export function generatedBlocks(action, policy, workflow) {
+/**
+ * Every generated block, by marker name, from action.yml and the files in examples/: each JSON
+ * policy there is a block named after its file (examples/iam-policy.json -> iam-policy).
+ */
+export function generatedBlocks(action, policies, workflow) {
+  const json = Object.fromEntries(
+    Object.entries(policies).map(([name, text]) => [name, '```json\n' + text.trim() + '\n```']),
+  );
   return {
     inputs: inputsTable(action),
     outputs: outputsTable(action),
-    'iam-policy': '```json\n' + policy.trim() + '\n```',
+    ...json,
     'scheduled-workflow': '```yaml\n' + withoutLeadingComments(workflow).trim() + '\n```',
   };
+}
+
+/** examples/*.json by name, e.g. { 'iam-policy': '{...}' }. */
+function examplePolicies() {
+  return Object.fromEntries(
+    readdirSync(`${root}/examples`)
+      .filter((name) => name.endsWith('.json'))
+      .sort()
+      .map((name) => [name.replace(/\.json$/, ''), readFileSync(`${root}/examples/${name}`, 'utf8')]),
+  );
 }
 
 /**
@@ -84,7 +100,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const action = parse(readFileSync(`${root}/action.yml`, 'utf8'));
   const blocks = generatedBlocks(
     action,
-    readFileSync(`${root}/examples/iam-policy.json`, 'utf8'),
+    examplePolicies(),
     readFileSync(`${root}/examples/rotate-aws-keys.yml`, 'utf8'),
   );
   const holders = new Map(Object.keys(blocks).map((marker) => [marker, []]));

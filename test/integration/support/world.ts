@@ -25,6 +25,13 @@ export interface SeedUser {
   inlinePolicies?: Record<string, unknown>;
 }
 
+export interface SeedRole {
+  name: string;
+  path?: string;
+  trustPolicy: Record<string, unknown>;
+  inlinePolicies?: Record<string, unknown>;
+}
+
 export interface RepoSpec {
   owner: string;
   repo: string;
@@ -49,6 +56,11 @@ export async function startWorld(options: {
   organizations?: string[];
   /** Environment for moto; signatures and policies are enforced unless this says otherwise. */
   motoEnv?: Record<string, string>;
+  /** Further AWS accounts in the same moto (users and roles), and verified SES senders. */
+  accounts?: { accountId: string; users?: SeedUser[]; roles?: SeedRole[] }[];
+  sesIdentities?: string[];
+  /** Tokens beyond the two every world has: token -> access ('write', 'secrets-only', ...). */
+  tokens?: Record<string, string>;
 }) {
   const admin = {
     name: 'rotation-admin',
@@ -56,12 +68,16 @@ export async function startWorld(options: {
     inlinePolicies: { admin: ADMIN_POLICY },
   };
   const moto = await startMoto({
-    seed: { users: [admin, ...options.users] },
+    seed: {
+      users: [admin, ...options.users],
+      accounts: options.accounts ?? [],
+      sesIdentities: options.sesIdentities ?? [],
+    },
     env: { ...ENFORCE_AUTH, ...options.motoEnv },
   });
   const proxy = await startAwsProxy({ target: moto.endpoint });
   const github = await startGitHubStandIn({
-    tokens: { [TOKEN]: 'write', [FORBIDDEN_TOKEN]: 'forbidden' },
+    tokens: { [TOKEN]: 'write', [FORBIDDEN_TOKEN]: 'forbidden', ...options.tokens },
     repositories: options.repositories,
     organizations: options.organizations ?? [],
   });
@@ -232,7 +248,7 @@ export async function invariantProblems(
       continue;
     }
     const arn = await authenticatesAs(world, pair).catch((error: Error) => error.name);
-    if (!arn?.endsWith(`:user/${user}`))
+    if (!new RegExp(`:user/(?:.*/)?${user}$`).test(arn ?? ''))
       problems.push(`${JSON.stringify(ref)} holds a pair that does not sign in (${arn})`);
   }
   return problems;
