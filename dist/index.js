@@ -83228,7 +83228,9 @@ function attentionOf(results, audit) {
     const inUse = results.filter((r) => r.keptInUse !== undefined);
     const auditNeeds = audit !== undefined && (audit.remaining.length > 0 || audit.unaudited.length > 0);
     const counts = countOutcomes(results);
+    const several = new Set(results.map((r) => r.account)).size > 1;
     return {
+        name: (r) => (several && r.account ? `${r.account}/${r.user}` : r.user),
         failed,
         inUse,
         audit,
@@ -83242,9 +83244,6 @@ function attentionOf(results, audit) {
 const LISTED = 25;
 /** A failure's reason is cut to this length in an email or issue. */
 const REASON_CHARS = 400;
-function who(r) {
-    return r.account ? `${r.account}/${r.user}` : r.user;
-}
 /** One line per thing that needs a person, each bounded; then "and N more". */
 function attentionLines(attention) {
     const lines = [];
@@ -83253,6 +83252,7 @@ function attentionLines(attention) {
         if (items.length > LISTED)
             lines.push(`… and ${items.length - LISTED} more ${what}`);
     };
+    const who = attention.name;
     listed(attention.failed, (r) => `Failed: ${who(r)}: ${cut(r.message)}`, 'failed user(s)');
     listed(attention.inUse, (r) => `Still in use: ${r.keptInUse?.id} of ${who(r)}, ${lastUseOf(r)}; move what uses it to ${r.newKeyId ?? 'the new key'}`, 'key(s) in use');
     const audit = attention.audit;
@@ -83511,6 +83511,7 @@ function byOutcome(results) {
 }
 /** GitHub alert blocks for what needs a person: failures, old keys in use, audit findings. */
 function alerts(attention, notified) {
+    const who = attention.name;
     const failed = attention.failed.map((r) => `\`${who(r)}\``);
     const inUse = attention.inUse.map((r) => `\`${r.keptInUse?.id}\` of \`${who(r)}\` (${r.keptInUse ? lastUseText(r.keptInUse) : ''})`);
     const blocks = [];
@@ -83671,7 +83672,7 @@ async function publish(run, context, out, redactor) {
         ...(run.notified ? { notified: run.notified } : {}),
     };
     await out.writeSummary(redactor.redact(summaryMarkdown(results, context, extras)));
-    annotateFailures(results, out, redactor);
+    annotateFailures(results, run.attention.name, out, redactor);
     const verdict = [
         counts.failed > 0 && `${counts.failed} of ${results.length} user(s) failed`,
         audit?.mode === 'fail' && auditFails(audit.result),
@@ -83701,13 +83702,12 @@ function auditJson(entries) {
     }
     return JSON.stringify([...entries.slice(0, kept), { omitted: entries.length - kept }]);
 }
-function annotateFailures(results, out, redactor) {
+function annotateFailures(results, name, out, redactor) {
     const failed = results.filter((result) => result.outcome === 'failed');
     // One place is left for the verdict, which is an annotation too.
     const shown = failed.length > MAX_ANNOTATIONS - 1 ? MAX_ANNOTATIONS - 2 : failed.length;
     for (const r of failed.slice(0, shown)) {
-        const who = r.account ? `${r.account}/${r.user}` : r.user;
-        out.error(redactor.redact(`${who}: ${r.message}`));
+        out.error(redactor.redact(`${name(r)}: ${r.message}`));
     }
     if (failed.length > shown) {
         out.error(`${failed.length - shown} more user(s) failed; the job summary lists them all`);

@@ -57,7 +57,10 @@ function examplePolicies() {
     readdirSync(`${root}/examples`)
       .filter((name) => name.endsWith('.json'))
       .sort()
-      .map((name) => [name.replace(/\.json$/, ''), readFileSync(`${root}/examples/${name}`, 'utf8')]),
+      .map((name) => [
+        name.replace(/\.json$/, ''),
+        readFileSync(`${root}/examples/${name}`, 'utf8'),
+      ]),
   );
 }
 

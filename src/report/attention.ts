@@ -24,6 +24,8 @@ export interface Attention {
   readonly countsLine: string;
   readonly users: number;
   readonly needsAttention: boolean;
+  /** How texts name a user: with its account only when the run spans several accounts. */
+  readonly name: (r: Pick<UserResult, 'account' | 'user'>) => string;
 }
 
 export function attentionOf(results: readonly UserResult[], audit?: AuditFindings): Attention {
@@ -32,7 +34,9 @@ export function attentionOf(results: readonly UserResult[], audit?: AuditFinding
   const auditNeeds =
     audit !== undefined && (audit.remaining.length > 0 || audit.unaudited.length > 0);
   const counts = countOutcomes(results);
+  const several = new Set(results.map((r) => r.account)).size > 1;
   return {
+    name: (r) => (several && r.account ? `${r.account}/${r.user}` : r.user),
     failed,
     inUse,
     audit,
@@ -48,10 +52,6 @@ export const LISTED = 25;
 /** A failure's reason is cut to this length in an email or issue. */
 const REASON_CHARS = 400;
 
-export function who(r: Pick<UserResult, 'account' | 'user'>): string {
-  return r.account ? `${r.account}/${r.user}` : r.user;
-}
-
 /** One line per thing that needs a person, each bounded; then "and N more". */
 export function attentionLines(attention: Attention): string[] {
   const lines: string[] = [];
@@ -59,6 +59,7 @@ export function attentionLines(attention: Attention): string[] {
     lines.push(...items.slice(0, LISTED).map(line));
     if (items.length > LISTED) lines.push(`… and ${items.length - LISTED} more ${what}`);
   };
+  const who = attention.name;
   listed(attention.failed, (r) => `Failed: ${who(r)}: ${cut(r.message)}`, 'failed user(s)');
   listed(
     attention.inUse,

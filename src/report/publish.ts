@@ -53,7 +53,7 @@ export async function publish(
     ...(run.notified ? { notified: run.notified } : {}),
   };
   await out.writeSummary(redactor.redact(summaryMarkdown(results, context, extras)));
-  annotateFailures(results, out, redactor);
+  annotateFailures(results, run.attention.name, out, redactor);
   const verdict = [
     counts.failed > 0 && `${counts.failed} of ${results.length} user(s) failed`,
     audit?.mode === 'fail' && auditFails(audit.result),
@@ -88,6 +88,7 @@ function auditJson(entries: readonly AuditEntry[]): string {
 
 function annotateFailures(
   results: readonly UserResult[],
+  name: Attention['name'],
   out: ActionOutput,
   redactor: Redactor,
 ): void {
@@ -95,8 +96,7 @@ function annotateFailures(
   // One place is left for the verdict, which is an annotation too.
   const shown = failed.length > MAX_ANNOTATIONS - 1 ? MAX_ANNOTATIONS - 2 : failed.length;
   for (const r of failed.slice(0, shown)) {
-    const who = r.account ? `${r.account}/${r.user}` : r.user;
-    out.error(redactor.redact(`${who}: ${r.message}`));
+    out.error(redactor.redact(`${name(r)}: ${r.message}`));
   }
   if (failed.length > shown) {
     out.error(`${failed.length - shown} more user(s) failed; the job summary lists them all`);

@@ -3,7 +3,7 @@ import { settingsUrl } from '../github/secret-paths.js';
 import type { RotationPolicy } from '../model/settings.js';
 import type { KeySummary, Outcome, UserResult } from '../model/user-result.js';
 import type { AuditEntry } from '../audit/stale-keys.js';
-import { attentionOf, who, type Attention } from './attention.js';
+import { attentionOf, type Attention } from './attention.js';
 import type { NotifyReport } from './notify.js';
 import { OUTCOME_ORDER, countOutcomes, countsLine } from './outcome-counts.js';
 
@@ -107,6 +107,7 @@ function byOutcome(results: readonly UserResult[]): UserResult[] {
 
 /** GitHub alert blocks for what needs a person: failures, old keys in use, audit findings. */
 function alerts(attention: Attention, notified: NotifyReport | undefined): string[] {
+  const who = attention.name;
   const failed = attention.failed.map((r) => `\`${who(r)}\``);
   const inUse = attention.inUse.map(
     (r) =>

@@ -100,9 +100,9 @@ describe('email and issue across failing, failing, healthy runs', () => {
       to: ['ops@example.com', 'security@example.com'],
     });
     expect(mails[0]!.subject).toMatch(/needs attention/);
-    expect(mails[0]!.text).toContain('Failed: 123456789012/stuck: two active keys');
+    expect(mails[0]!.text).toContain('Failed: stuck: two active keys');
     expect(mails[0]!.text).toContain('https://github.com/octo/app/actions/runs/100');
-    expect(mails[0]!.html).toContain('<li>Failed: 123456789012/stuck');
+    expect(mails[0]!.html).toContain('<li>Failed: stuck');
     const issues = world.github.listIssues();
     expect(issues).toHaveLength(1);
     expect(issues[0]).toMatchObject({ state: 'open' });

@@ -77,7 +77,8 @@ describe('notify', () => {
     const first = await notify(failing, settings, notifiers, context);
     expect(sent).toHaveLength(1);
     expect(sent[0]).toMatchObject({ from: 'rotation@example.com', to: settings.emailTo });
-    expect(sent[0]!.text).toContain('Failed: prod/ci: a target cannot be written');
+    // One account: users are named without it.
+    expect(sent[0]!.text).toContain('Failed: ci: a target cannot be written');
     expect(first.lines).toEqual(['Email sent to 2 address(es).', 'Opened issue #1: u/1']);
     const second = await notify(failing, settings, notifiers, context);
     expect(second.lines[1]).toBe('Updated issue #1: u/1');
@@ -126,7 +127,12 @@ describe('notify', () => {
 });
 
 describe('one model, three renderings', () => {
-  const results = [user('ci', 'failed', 'two active keys'), inUse, user('app', 'rotated')];
+  // Two accounts: users are named with theirs.
+  const results = [
+    user('ci', 'failed', 'two active keys'),
+    inUse,
+    { ...user('app', 'rotated'), account: 'sandbox' },
+  ];
   const attention = attentionOf(results);
 
   it('say the same things', () => {
