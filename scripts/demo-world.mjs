@@ -1,10 +1,11 @@
-// The demo's world, shared by `npm run demo` and `npm run local`: moto seeded with three users
+// The demo's world, shared by `npm run demo` and `npm run local`: moto seeded with four users
 // (behind the counting proxy) and the GitHub stand-in with the repositories the config names.
 import {
   IAMClient,
   ListAccessKeysCommand,
   ListUserTagsCommand,
   TagUserCommand,
+  UpdateAccessKeyCommand,
 } from '@aws-sdk/client-iam';
 import { startAwsProxy } from '../test/emulators/aws-proxy.mjs';
 import { startGitHubStandIn } from '../test/emulators/github-standin/index.mjs';
@@ -32,15 +33,36 @@ users:
     targets:
       - repository: octo/infra
         kind: dependabot
+  - name: legacy-etl           # two active keys and no record: it needs a person
+    targets:
+      - repository: octo/infra
+        access-key-id: ETL_AWS_ACCESS_KEY_ID
+        secret-access-key: ETL_AWS_SECRET_ACCESS_KEY
 `;
 
-const DEMO_USERS = ['ci-deploy', 'reporting', 'data-sync'];
+/** Who is told, and where: the email (verified in moto's SES) and the tracking issue. */
+export const DEMO_SENDER = 'rotation@example.com';
+export const DEMO_NOTIFY = {
+  'notify-email-to': 'ops@example.com',
+  'notify-email-from': DEMO_SENDER,
+  'notify-issue': 'true',
+};
+
+const DEMO_USERS = ['ci-deploy', 'reporting', 'data-sync', 'legacy-etl'];
 
 const seed = {
+  sesIdentities: [DEMO_SENDER],
   users: [
     { name: 'rotation-admin', keys: [{ status: 'Active', ageDays: 1 }] },
     { name: 'ci-deploy', keys: [{ status: 'Active', ageDays: 120, lastUsedDaysAgo: 1 }] },
     { name: 'reporting', keys: [{ status: 'Active', ageDays: 10 }] },
+    {
+      name: 'legacy-etl',
+      keys: [
+        { status: 'Active', ageDays: 200, lastUsedDaysAgo: 1 },
+        { status: 'Active', ageDays: 150, lastUsedDaysAgo: 60 },
+      ],
+    },
     {
       name: 'data-sync',
       keys: [
@@ -100,11 +122,32 @@ export async function startDemoWorld() {
     github.backdate(hours * 60);
   }
 
+  /** A person deactivates the key nothing uses any more (the second of legacy-etl). */
+  async function deactivateUnusedKey() {
+    const key = moto.state.users['legacy-etl'][1];
+    await iam.send(
+      new UpdateAccessKeyCommand({
+        UserName: 'legacy-etl',
+        AccessKeyId: key.accessKeyId,
+        Status: 'Inactive',
+      }),
+    );
+    return key.accessKeyId;
+  }
+
   async function stop() {
     iam.destroy();
     await github.close();
     await proxy.close();
     await moto.stop();
   }
-  return { moto, proxy, github, env, passTime, stop };
+  return {
+    moto,
+    proxy,
+    github,
+    env: { ...env, AWS_ENDPOINT_URL_SESV2: moto.endpoint },
+    passTime,
+    deactivateUnusedKey,
+    stop,
+  };
 }

@@ -3,7 +3,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runAction } from '../test/emulators/action-runner.mjs';
-import { DEMO_CONFIG, DEMO_TOKEN, startDemoWorld } from './demo-world.mjs';
+import { DEMO_CONFIG, DEMO_NOTIFY, DEMO_TOKEN, startDemoWorld } from './demo-world.mjs';
 
 function printTable(report) {
   const rows = report.map((r) => [
@@ -43,7 +43,7 @@ async function runOnce(world, title) {
   console.log(`\n=== ${title} ===\n`);
   console.log('--- action log ---');
   const run = await runAction({
-    inputs: { 'github-token': DEMO_TOKEN, config: 'rotation.yml' },
+    inputs: { 'github-token': DEMO_TOKEN, config: 'rotation.yml', ...DEMO_NOTIFY },
     files: { 'rotation.yml': DEMO_CONFIG },
     env: world.env,
     onOutput: streamLog(),
@@ -81,17 +81,42 @@ function secretsOf(world) {
   );
 }
 
+/** What the people were told: the emails moto's SES accepted, and the tracking issue. */
+async function printNotifications(world, emailsSeen) {
+  const emails = await world.moto.sentEmails();
+  for (const email of emails.slice(emailsSeen)) {
+    console.log(`\n--- email to ${email.to.join(', ')} (text part) ---`);
+    console.log(`Subject: ${email.subject}\n`);
+    console.log(email.text.trimEnd());
+  }
+  if (emails.length === emailsSeen) console.log('\n--- no email: nothing needs attention ---');
+  for (const issue of world.github.listIssues()) {
+    console.log(`\n--- issue #${issue.number} (${issue.state}): ${issue.title} ---`);
+    console.log(issue.body.trimEnd());
+    for (const comment of issue.comments) console.log(`\n> comment: ${comment.body}`);
+  }
+  return emails.length;
+}
+
 async function main() {
-  console.log('Starting moto (IAM/STS emulator) and the GitHub API stand-in...');
+  console.log('Starting moto (IAM/STS/SES emulator) and the GitHub API stand-in...');
   const world = await startDemoWorld();
   try {
-    const first = await runOnce(world, 'Run 1: rotate the stale keys (dist/index.js on Node 24)');
+    await runOnce(world, 'Run 1: rotate the stale keys (dist/index.js on Node 24)');
+    const emails = await printNotifications(world, 0);
+    const key = await world.deactivateUnusedKey();
+    console.log(`\nA person deactivates ${key}, the key of legacy-etl that nothing uses any more.`);
     // A day later: runs queued before the switch are long done, the old keys went unused.
     await world.passTime(30);
     world.proxy.reset();
     world.github.reset();
-    const second = await runOnce(world, 'Run 2, a day later: retire the old keys');
-    process.exitCode = first.code || second.code || 0;
+    const second = await runOnce(
+      world,
+      'Run 2, a day later: retire the old keys; legacy-etl rotates',
+    );
+    await printNotifications(world, emails);
+    // The demo ends as the second run ends: healthy, and the issue closed.
+    process.exitCode = second.code ?? 1;
     // For the demo's test: every secret this demo knows, so it can prove none was printed.
     if (process.env.DEMO_SECRETS_FILE)
       writeFileSync(process.env.DEMO_SECRETS_FILE, secretsOf(world));

@@ -4,7 +4,7 @@
 //   npx @github/local-action run . src/main.ts .env      (in another terminal, with those lines)
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEMO_CONFIG, DEMO_TOKEN, startDemoWorld } from './demo-world.mjs';
+import { DEMO_CONFIG, DEMO_NOTIFY, DEMO_TOKEN, startDemoWorld } from './demo-world.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const world = await startDemoWorld();
@@ -16,6 +16,9 @@ const lines = {
   AWS_REGION: 'us-east-1',
   'INPUT_GITHUB-TOKEN': DEMO_TOKEN,
   INPUT_CONFIG: configPath,
+  ...Object.fromEntries(
+    Object.entries(DEMO_NOTIFY).map(([name, value]) => [`INPUT_${name.toUpperCase()}`, value]),
+  ),
   GITHUB_STEP_SUMMARY: join(root, '.tmp', 'local-summary.md'),
 };
 console.log('The local servers are up. Put these lines in .env (they replace its AWS/GitHub');

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { repoRoot } from '../emulators/action-runner.mjs';
 
 describe('npm run demo', () => {
-  it('rotates the stale users, leaves the fresh one, retires the old keys later, and leaks nothing', () => {
+  it('rotates, tells people about the user that needs one, retires the old keys later, and leaks nothing', () => {
     const dir = mkdtempSync(join(tmpdir(), 'demo-test-'));
     const secretsFile = join(dir, 'secrets.txt');
     const demo = spawnSync(process.execPath, ['scripts/demo.mjs'], {
@@ -20,10 +20,22 @@ describe('npm run demo', () => {
       env: { ...process.env, DEMO_SECRETS_FILE: secretsFile },
     });
     expect(demo.status).toBe(0);
-    expect(demo.stdout).toMatch(/rotated: 2, failed: 0, deferred: 0, exit code: 0/);
+    // Run 1: two rotated, one fresh, one that needs a person, who is told.
+    expect(demo.stdout).toMatch(/rotated: 2, failed: 1, deferred: 0, exit code: 1/);
     expect(demo.stdout).toMatch(/^fresh\s+reporting/m);
+    expect(demo.stdout).toMatch(
+      /--- email to ops@example.com \(text part\) ---\nSubject: .*needs attention/,
+    );
+    expect(demo.stdout).toMatch(/- Failed: legacy-etl: two active keys/);
+    expect(demo.stdout).toMatch(
+      /--- issue #1 \(open\): AWS access key rotation needs attention ---/,
+    );
+    // Run 2, a day later: the old keys retired, the fixed user rotated, the issue closed.
+    expect(demo.stdout).toMatch(/rotated: 1, failed: 0, deferred: 0, exit code: 0/);
     expect(demo.stdout).toMatch(/^retired\s+ci-deploy/m);
     expect(demo.stdout).toMatch(/^retired\s+data-sync/m);
+    expect(demo.stdout).toMatch(/^rotated\s+legacy-etl/m);
+    expect(demo.stdout).toMatch(/--- issue #1 \(closed\)/);
     expect(demo.stdout).toContain('## AWS access key rotation');
     // Nothing the runner would hide reaches the screen: no add-mask line, no secret.
     expect(demo.stdout).not.toContain('::add-mask::');

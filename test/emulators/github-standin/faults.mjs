@@ -8,7 +8,10 @@
  * @property {number} [times] how many matching requests get the fault (default 1)
  * @property {number} [skip] how many matching requests to let through first (default 0)
  * @property {{ status: number, headers?: Record<string, string>, body?: unknown }
- *   | 'drop' | { delayMs: number }} response what those requests get instead
+ *   | 'drop' | { delayMs: number }
+ *   | (() => { status: number, headers?: Record<string, string>, body?: unknown })} response
+ *   what those requests get instead; a function is asked when the request arrives (to answer
+ *   with something only known then, such as a misbehaving API echoing a stored value)
  */
 
 function checkSpec({ path, response, times = 1, skip = 0 }) {
@@ -16,6 +19,7 @@ function checkSpec({ path, response, times = 1, skip = 0 }) {
     throw new TypeError('injectFault: path must be a string or a RegExp');
   }
   const valid =
+    typeof response === 'function' ||
     response === 'drop' ||
     Number.isInteger(response?.status) ||
     (typeof response?.delayMs === 'number' && response.delayMs >= 0);

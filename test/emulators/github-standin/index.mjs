@@ -285,7 +285,8 @@ export async function startGitHubStandIn(options = {}) {
     const raw = await readBody(req);
     const prepared = prepare(spec, { method, url, raw }, violate);
     record.route = prepared.match?.route ?? null;
-    const fault = faults.take(method, url.pathname);
+    const taken = faults.take(method, url.pathname);
+    const fault = typeof taken === 'function' ? taken() : taken;
     if (fault !== undefined) record.fault = true;
     if (fault === 'drop') {
       req.socket.destroy();
