@@ -55,11 +55,6 @@ afterEach(() => {
   runs.length = 0;
 });
 
-const refs = (user: User) => [
-  { owner: 'octo', repo: user },
-  { owner: 'octo', repo: `${user}-2` },
-];
-
 async function rotate(
   user: User,
   options: {
