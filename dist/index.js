@@ -77316,13 +77316,10 @@ function email_sender_adviceFor(error, from, region) {
 
 
 
-const key_verifier_systemClock = {
-    now: () => Date.now(),
-    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-};
+
 const FIRST_DELAY_MS = 1000;
 const MAX_DELAY_MS = 8000;
-function createKeyVerifier(makeClient, clock = key_verifier_systemClock) {
+function createKeyVerifier(makeClient, clock = systemClock) {
     return {
         async waitUntilWorks(user, key, timeoutSeconds) {
             const deadline = clock.now() + timeoutSeconds * 1000;

@@ -1,27 +1,18 @@
 /** Waits until IAM has propagated a new key: STS GetCallerIdentity signed by that key. */
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { systemClock, type Clock } from '../lib/clock.js';
 import { sameIamUser, type NewKey } from '../model/access-key.js';
 import type { KeyVerifier } from '../model/gateways.js';
 import { userNameFromArn } from './arn.js';
 
 export type StsClientFactory = (key: NewKey) => STSClient;
 
-export interface VerifierClock {
-  now(): number;
-  sleep(ms: number): Promise<void>;
-}
-
-export const systemClock: VerifierClock = {
-  now: () => Date.now(),
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-};
-
 const FIRST_DELAY_MS = 1000;
 const MAX_DELAY_MS = 8000;
 
 export function createKeyVerifier(
   makeClient: StsClientFactory,
-  clock: VerifierClock = systemClock,
+  clock: Clock = systemClock,
 ): KeyVerifier {
   return {
     async waitUntilWorks(user, key, timeoutSeconds) {

@@ -99,13 +99,6 @@ async function expectRotatedEverywhere(user: Case) {
   }
 }
 
-/** How many calls of `action` for `user` moto has answered with success. */
-const answered = (action: string, user: string): number =>
-  world.proxy.calls.filter(
-    (c: { action: string; user?: string; status: number }) =>
-      c.action === action && c.user === user && c.status === 200,
-  ).length;
-
 const ghError = (status: number, message: string, headers: Record<string, string> = {}) => ({
   status,
   headers,
@@ -356,7 +349,7 @@ describe('the action killed between steps, then run again', () => {
         });
       },
       // The record names the key once its second write is answered.
-      killWhen: () => answered('TagUser', 'kill-after-create') >= 2,
+      killWhen: () => world.answered('TagUser', 'kill-after-create') >= 2,
     });
     expect(killed.signal).toBe('SIGKILL');
     const active = (await world.keysOf('kill-after-create')).filter((k) => k.status === 'Active');
@@ -378,7 +371,7 @@ describe('the action killed between steps, then run again', () => {
         // The record's second write (naming the key) hangs; the runner dies meanwhile.
         world.proxy.injectFault({ action: 'TagUser', skip: 1, response: { delayMs: 10_000 } });
       },
-      killWhen: () => answered('CreateAccessKey', 'kill-before-naming') >= 1,
+      killWhen: () => world.answered('CreateAccessKey', 'kill-before-naming') >= 1,
     });
     expect(killed.signal).toBe('SIGKILL');
     const keys = await world.keysOf('kill-before-naming');
@@ -401,14 +394,7 @@ describe('the action killed between steps, then run again', () => {
           response: { delayMs: 10_000 },
         });
       },
-      killWhen: () =>
-        world.github.requests.some(
-          (r: { method: string; path: string; status: number }) =>
-            r.method === 'PUT' &&
-            r.path.endsWith('/kill-after-secret-2/actions/secrets/AWS_SECRET_ACCESS_KEY') &&
-            r.status >= 200 &&
-            r.status < 300,
-        ),
+      killWhen: () => world.secretWritten('kill-after-secret-2', 'AWS_SECRET_ACCESS_KEY'),
     });
     expect(killed.signal).toBe('SIGKILL');
     await afterTheGrace('kill-after-secret');
@@ -425,7 +411,7 @@ describe('the action killed between steps, then run again', () => {
         world.proxy.injectFault({ action: 'UpdateAccessKey', response: { delayMs: 10_000 } });
       },
       // creating, writing, switched: every target holds the new key.
-      killWhen: () => answered('TagUser', 'kill-before-retire') >= 3,
+      killWhen: () => world.answered('TagUser', 'kill-before-retire') >= 3,
     });
     expect(killed.signal).toBe('SIGKILL');
     const again = await rotate('kill-before-retire');
@@ -445,7 +431,7 @@ describe('the action killed between steps, then run again', () => {
       faults: () => {
         world.proxy.injectFault({ action: 'TagUser', response: { delayMs: 10_000 } });
       },
-      killWhen: () => answered('UpdateAccessKey', 'kill-during-retire') >= 1,
+      killWhen: () => world.answered('UpdateAccessKey', 'kill-during-retire') >= 1,
     });
     expect(killed.signal).toBe('SIGKILL');
     // The old key is inactive but the record still says "switched": the next run sees the

@@ -77,12 +77,6 @@ async function rotate(
   return run;
 }
 
-const answered = (action: string, user: string) =>
-  world.proxy.calls.filter(
-    (c: { action: string; user?: string; status: number }) =>
-      c.action === action && c.user === user && c.status === 200,
-  ).length;
-
 /** Every AWS call a run made that is not a read. */
 const awsChanges = () =>
   world.proxy.calls
@@ -191,14 +185,7 @@ describe('a target written by something else', () => {
           response: { delayMs: 10_000 },
         });
       },
-      killWhen: () =>
-        world.github.requests.some(
-          (r: { method: string; path: string; status: number }) =>
-            r.method === 'PUT' &&
-            r.path.endsWith('/foreign-2/actions/secrets/AWS_SECRET_ACCESS_KEY') &&
-            r.status >= 200 &&
-            r.status < 300,
-        ),
+      killWhen: () => world.secretWritten('foreign-2', 'AWS_SECRET_ACCESS_KEY'),
     });
     expect(killed.signal).toBe('SIGKILL');
     // An hour later a person pastes a pair of their own into the second target.
@@ -248,7 +235,7 @@ describe('a dry run changes nothing, whatever state the rotation is in', () => {
     await rotate('dry-creating', {
       faults: () =>
         world.proxy.injectFault({ action: 'TagUser', skip: 1, response: { delayMs: 10_000 } }),
-      killWhen: () => answered('CreateAccessKey', 'dry-creating') >= 1,
+      killWhen: () => world.answered('CreateAccessKey', 'dry-creating') >= 1,
     });
     await world.passTime(2, ['dry-creating']);
     expect((await dryRun('dry-creating')).report[0]!['message']).toMatch(/not named by its record/);
@@ -262,14 +249,7 @@ describe('a dry run changes nothing, whatever state the rotation is in', () => {
           path: /AWS_ACCESS_KEY_ID$/,
           response: { delayMs: 10_000 },
         }),
-      killWhen: () =>
-        world.github.requests.some(
-          (r: { method: string; path: string; status: number }) =>
-            r.method === 'PUT' &&
-            r.path.endsWith('/dry-half-written-2/actions/secrets/AWS_SECRET_ACCESS_KEY') &&
-            r.status >= 200 &&
-            r.status < 300,
-        ),
+      killWhen: () => world.secretWritten('dry-half-written-2', 'AWS_SECRET_ACCESS_KEY'),
     });
     await world.passTime(2, ['dry-half-written']);
     const run = await dryRun('dry-half-written');

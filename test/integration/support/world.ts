@@ -178,6 +178,25 @@ export async function startWorld(options: {
     github.backdate(hours * 60);
   }
 
+  /** How many calls of `action` for `user` moto has answered with success (kill points). */
+  function answered(action: string, user: string): number {
+    return proxy.calls.filter(
+      (c: { action: string; user?: string; status: number }) =>
+        c.action === action && c.user === user && c.status === 200,
+    ).length;
+  }
+
+  /** Whether GitHub has stored the secret `name` of repository `octo/<repo>` (kill points). */
+  function secretWritten(repo: string, name: string): boolean {
+    return github.requests.some(
+      (r: { method: string; path: string; status: number }) =>
+        r.method === 'PUT' &&
+        r.path.endsWith(`/${repo}/actions/secrets/${name}`) &&
+        r.status >= 200 &&
+        r.status < 300,
+    );
+  }
+
   async function recordOf(user: string): Promise<Record<string, string>> {
     const { Tags = [] } = await iam.send(new ListUserTagsCommand({ UserName: user }));
     return Object.fromEntries(Tags.map((t) => [t.Key!, t.Value!]));
@@ -192,7 +211,7 @@ export async function startWorld(options: {
     await moto.stop();
   }
 
-  return { ...world, pairOf, ageRecord, passTime, recordOf };
+  return { ...world, pairOf, ageRecord, passTime, recordOf, answered, secretWritten };
 }
 
 /** The decrypted pair a target holds authenticates against the emulator as `user`. */

@@ -2,7 +2,8 @@ import { beforeEach, describe, expect, it } from '@jest/globals';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { userNameFromArn } from '../../../src/aws/arn.js';
-import { createKeyVerifier, type VerifierClock } from '../../../src/aws/key-verifier.js';
+import { createKeyVerifier } from '../../../src/aws/key-verifier.js';
+import type { Clock as VerifierClock } from '../../../src/lib/clock.js';
 
 const stsMock = mockClient(STSClient);
 const key = { id: 'AKIANEW', secret: 's', createdAt: new Date() };
