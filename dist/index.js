@@ -85212,20 +85212,26 @@ function applyBudget(assessed, options, self) {
         keyCreatedAt: item.plan?.current?.createdAt,
         last: item.user === self,
     }));
-    const { starts } = allocateWrites(claims, options.maxWritesPerRun);
+    const kept = options.writesKeptBack ?? 0;
+    const { starts } = allocateWrites(claims, options.maxWritesPerRun - kept);
+    const budget = budgetWords(options.maxWritesPerRun, kept);
     return assessed.map((item, i) => {
         if (starts[i] || !item.run)
             return item;
         const needed = claims[i]?.writes ?? 0;
         const message = `deferred: ${item.plan?.reason ?? 'due'}; its ${needed} secret write(s) do not fit in ` +
-            `what is left of max-writes-per-run (${options.maxWritesPerRun}) this run. The next run ` +
-            'takes it, oldest keys first';
+            `what is left of ${budget} this run. The next run takes it, oldest keys first`;
         return {
             ...item,
             plan: undefined,
             result: user_run_resultOf(item.run, { outcome: 'deferred', message }),
         };
     });
+}
+/** The budget as a deferred user's message names it: the input, and what notifications keep. */
+function budgetWords(maxWritesPerRun, kept) {
+    const keptWords = kept > 0 ? `, ${kept} kept for notifications` : '';
+    return `max-writes-per-run (${maxWritesPerRun}${keptWords})`;
 }
 /** The writes a user's plan makes; 0 without a plan. */
 function writesOf(item) {
@@ -86131,7 +86137,7 @@ async function run(env = process.env) {
         const accounts = accountAccess(settings, env, { region, callerSts, caller }, () => aws.iam, redactor);
         const results = await rotateAll(settings.users, rotationDeps(env, region, accounts, github), {
             ...settings,
-            maxWritesPerRun: settings.maxWritesPerRun - (settings.notify.issue ? ISSUE_WRITES : 0),
+            writesKeptBack: settings.notify.issue ? ISSUE_WRITES : 0,
             callerUserName: caller.userName,
             switchToNewKey: (user, key) => {
                 aws.iam = createIamClient(region, key);

@@ -61,7 +61,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     );
     const results = await rotateAll(settings.users, rotationDeps(env, region, accounts, github), {
       ...settings,
-      maxWritesPerRun: settings.maxWritesPerRun - (settings.notify.issue ? ISSUE_WRITES : 0),
+      writesKeptBack: settings.notify.issue ? ISSUE_WRITES : 0,
       callerUserName: caller.userName,
       switchToNewKey: (user: string, key: NewKey) => {
         aws.iam = createIamClient(region, key);

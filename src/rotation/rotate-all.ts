@@ -28,6 +28,8 @@ export interface RunOptions extends RotationOptions {
   /** The key the action runs with, when it is an IAM user's key (self-rotation). */
   readonly ownKey?: () => Promise<NewKey | undefined>;
   readonly maxWritesPerRun: number;
+  /** Writes of max-writes-per-run kept back for notifications; rotations share the rest. */
+  readonly writesKeptBack?: number;
   /** An account with at least this many users is triaged from its credential report. */
   readonly fastPathMinUsers: number;
   /** How results name the account of the action's own credentials (its id). */
@@ -153,20 +155,27 @@ function applyBudget(
     keyCreatedAt: item.plan?.current?.createdAt,
     last: item.user === self,
   }));
-  const { starts } = allocateWrites(claims, options.maxWritesPerRun);
+  const kept = options.writesKeptBack ?? 0;
+  const { starts } = allocateWrites(claims, options.maxWritesPerRun - kept);
+  const budget = budgetWords(options.maxWritesPerRun, kept);
   return assessed.map((item, i) => {
     if (starts[i] || !item.run) return item;
     const needed = claims[i]?.writes ?? 0;
     const message =
       `deferred: ${item.plan?.reason ?? 'due'}; its ${needed} secret write(s) do not fit in ` +
-      `what is left of max-writes-per-run (${options.maxWritesPerRun}) this run. The next run ` +
-      'takes it, oldest keys first';
+      `what is left of ${budget} this run. The next run takes it, oldest keys first`;
     return {
       ...item,
       plan: undefined,
       result: resultOf(item.run, { outcome: 'deferred', message }),
     };
   });
+}
+
+/** The budget as a deferred user's message names it: the input, and what notifications keep. */
+function budgetWords(maxWritesPerRun: number, kept: number): string {
+  const keptWords = kept > 0 ? `, ${kept} kept for notifications` : '';
+  return `max-writes-per-run (${maxWritesPerRun}${keptWords})`;
 }
 
 /** The writes a user's plan makes; 0 without a plan. */

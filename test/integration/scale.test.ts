@@ -20,6 +20,7 @@ const PACED = range('paced', 45);
 const FRESH = range('fresh', 300);
 const SHARDED = range('sharded', 20);
 const AGING = range('aging', 6);
+const KEPT = range('kept', 3);
 
 let world: World;
 const runs: Awaited<ReturnType<World['run']>>[] = [];
@@ -37,6 +38,7 @@ beforeAll(async () => {
       ...FRESH.map((name) => user(name, 10)),
       ...SHARDED.map((name) => user(name, 10)),
       ...AGING.map((name) => user(name, 89)),
+      ...KEPT.map((name, i) => user(name, 100 + i)),
     ],
     repositories: [{ owner: 'octo', repo: 'fleet', id: 1 }],
   });
@@ -110,6 +112,19 @@ describe('the write budget', () => {
       expect(await invariantProblems(world, name, [ref])).toEqual([]);
     }
   }, 200_000);
+
+  it('keeps 3 writes of the budget for the tracking issue and says so to deferred users', async () => {
+    // 7 writes: 3 kept for the issue leave 4, two users' pairs; the newest key waits.
+    const run = await runFor(KEPT, { 'max-writes-per-run': '7', 'notify-issue': 'true' });
+    expect(run.outputs).toMatchObject({ rotated: '2', deferred: '1' });
+    expect(outcomes(run)['kept-0']).toBe('deferred');
+    expect(run.report.find((r) => r['user'] === 'kept-0')!['message']).toMatch(
+      /what is left of max-writes-per-run \(7, 3 kept for notifications\)/,
+    );
+    const writes = world.github.requests.filter((r: { method: string }) => r.method !== 'GET');
+    expect(writes.filter((r: { method: string }) => r.method === 'PUT')).toHaveLength(4);
+    expect(writes.length).toBeLessThanOrEqual(7);
+  }, 120_000);
 
   it('paces 90 writes under GitHub 80-a-minute limit without one secondary-limit answer', async () => {
     const started = Date.now();
