@@ -84095,9 +84095,20 @@ async function decide(facts, context) {
     return expired.length > 0 ? before([{ kind: 'delete-inactive', keys: expired }], plan) : plan;
 }
 async function expiredInactive(facts, policy, now) {
-    const candidates = keysNeedingLastUse(facts.keys, policy, now);
+    const kept = heldWhileUnfinished(facts.record);
+    const candidates = keysNeedingLastUse(facts.keys, policy, now).filter((key) => !kept.includes(key.id));
     const looked = await Promise.all(candidates.map((key) => facts.lastUse(key)));
     return looked.filter((key) => isExpiredInactive(key, policy, now));
+}
+/**
+ * The keys some target may hold while a rotation is unfinished (`writing`, `partial`): one a
+ * person deactivated is left for them to turn back on, never deleted as expired.
+ */
+function heldWhileUnfinished(reading) {
+    if (reading.kind !== 'record')
+        return [];
+    const { state, oldKeyId, newKeyId } = reading.record;
+    return state === 'writing' || state === 'partial' ? [oldKeyId, newKeyId] : [];
 }
 function decideByRecord(scene) {
     const reading = scene.facts.record;

@@ -7,7 +7,7 @@
  */
 import { HOUR_MS, ageInDays, type KeyFact } from '../model/access-key.js';
 import type { RotationPolicy } from '../model/settings.js';
-import { isoSeconds, type RotationRecord } from './lifecycle-record.js';
+import { isoSeconds, type RecordReading, type RotationRecord } from './lifecycle-record.js';
 import {
   dueDate,
   isDue,
@@ -54,9 +54,22 @@ export async function decide(facts: UserFacts, context: DecideContext): Promise<
 }
 
 async function expiredInactive(facts: UserFacts, policy: RotationPolicy, now: Date) {
-  const candidates = keysNeedingLastUse(facts.keys, policy, now);
+  const kept = heldWhileUnfinished(facts.record);
+  const candidates = keysNeedingLastUse(facts.keys, policy, now).filter(
+    (key) => !kept.includes(key.id),
+  );
   const looked = await Promise.all(candidates.map((key) => facts.lastUse(key)));
   return looked.filter((key) => isExpiredInactive(key, policy, now));
+}
+
+/**
+ * The keys some target may hold while a rotation is unfinished (`writing`, `partial`): one a
+ * person deactivated is left for them to turn back on, never deleted as expired.
+ */
+function heldWhileUnfinished(reading: RecordReading): readonly (string | undefined)[] {
+  if (reading.kind !== 'record') return [];
+  const { state, oldKeyId, newKeyId } = reading.record;
+  return state === 'writing' || state === 'partial' ? [oldKeyId, newKeyId] : [];
 }
 
 function decideByRecord(scene: Scene): Promise<UserPlan> {

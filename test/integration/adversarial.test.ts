@@ -34,6 +34,7 @@ const USERS: Record<string, SeedKey[]> = {
   'hand-inactive-only': [inactive(120)],
   're-enabled': [active(120)],
   'pasted-switched': [active(120)],
+  'partial-deactivated': [active(120)],
   'manual-done': [active(120)],
   'crash-creating': [active(120), inactive(3)],
   'crash-room': [active(120), inactive(3)],
@@ -298,6 +299,41 @@ describe('3. secrets pasted and keys changed by hand', () => {
     expect(await activeIds(user)).toContain(old!.accessKeyId);
     // The pasted target holds the old key, the record the new one: only the invariants apply.
     unfinished = [user];
+  });
+
+  it('a key a target holds is not deleted as an expired inactive key while the rotation is unfinished', async () => {
+    const user = 'partial-deactivated';
+    const [old] = world.moto.state.users[user]!;
+    const partial = await rotate(user, {
+      faults: () =>
+        world.github.injectFault({
+          method: 'PUT',
+          path: new RegExp(`/${reposOf(user)[1]}/actions/secrets/AWS_SECRET_ACCESS_KEY$`),
+          times: 5,
+          response: { status: 422, body: { message: 'Unprocessable' } },
+        }),
+    });
+    expect(partial.code).toBe(1);
+    expect(await world.recordOf(user)).toMatchObject({ 'key-rotation:state': 'partial' });
+    // A person deactivates the old key by mistake; a week later it has not been used.
+    await world.iam.send(
+      new UpdateAccessKeyCommand({
+        UserName: user,
+        AccessKeyId: old!.accessKeyId,
+        Status: 'Inactive',
+      }),
+    );
+    await passTime(24 * 8, [user]);
+    await world.moto.setLastUsed(old!.accessKeyId, 8 * 24 * 60);
+    const next = await rotate(user);
+    expect(next.code).toBe(1);
+    expect(outcomeOf(next, user)!.message).toMatch(
+      new RegExp(`${old!.accessKeyId} in octo/${reposOf(user)[1]} .*, which no longer works`),
+    );
+    // The second target still holds the old key: it must stay, so a person can turn it back on.
+    expect((await world.keysOf(user)).map((k) => k.id)).toContain(old!.accessKeyId);
+    // The person's deactivation broke the second target: no invariant of the action's to check.
+    checked = [];
   });
 
   it('a rotation a person finished by hand (new key pasted everywhere, the old one deleted) is adopted', async () => {

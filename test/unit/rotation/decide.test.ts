@@ -208,6 +208,19 @@ describe('decide with an interrupted rotation', () => {
     expect(p.reason).toMatch(/someone has it/);
   });
 
+  it('never deletes as expired an inactive key some target may hold', async () => {
+    const partial = { ...writing, state: 'partial' as const, stoppedAt: after };
+    const p = await plan({
+      keys: [key('A', 'Inactive', 120), keys[1]!],
+      record: partial,
+      stamps: [stamp(T1, after), stamp(T2, daysAgo(120))],
+      lastUse: { A: daysAgo(30) },
+    });
+    expect(p.verdict).toBe('blocked');
+    expect(removed(p.steps)).toEqual([]);
+    expect(p.reason).toMatch(/A in octo\/b .*, which no longer works/);
+  });
+
   it('stays stuck, with both keys active, when the targets disagree', async () => {
     const p = await plan({
       keys,
