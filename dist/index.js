@@ -77066,12 +77066,63 @@ function createAccountAccess(options) {
 
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-sts/dist-cjs/index.js
 var client_sts_dist_cjs = __nccwpck_require__(1695);
+// EXTERNAL MODULE: ./node_modules/@smithy/core/dist-cjs/submodules/retry/index.js
+var retry = __nccwpck_require__(3609);
+;// CONCATENATED MODULE: ./src/aws/aws-clients.ts
+/** AWS SDK clients with the SDK's standard settings (endpoints, credentials chain, retries). */
+
+
+
+// IAM is global; the SDK still needs a region to sign. Honour the usual variables.
+function awsRegion(env) {
+    return env.AWS_REGION || env.AWS_DEFAULT_REGION || 'us-east-1';
+}
+const IAM_ATTEMPTS = 6;
+/**
+ * IAM answers LimitExceeded for a quota (a third access key, a 51st tag), and the SDK retries it
+ * as throttling. Waiting lifts no quota, and a retry that succeeds because a key was deleted
+ * meanwhile acts on a decision that is no longer true: it is not retried. All else is as before.
+ */
+class QuotaAwareRetryStrategy extends retry.AdaptiveRetryStrategy {
+    refreshRetryTokenForRetry(...[token, info]) {
+        if (info.error?.name === 'LimitExceededException')
+            return Promise.reject(info.error);
+        return super.refreshRetryTokenForRetry(token, info);
+    }
+}
+/**
+ * Retries of an IAM client: adaptive, so they back off on Throttling across all concurrent users,
+ * not per request; never for a quota. One strategy per client: it holds the client's send rate.
+ */
+function iamRetries() {
+    return { maxAttempts: IAM_ATTEMPTS, retryStrategy: new QuotaAwareRetryStrategy(IAM_ATTEMPTS) };
+}
+function createIamClient(region, credentials) {
+    return new dist_cjs/* IAMClient */.h8v({
+        region,
+        ...iamRetries(),
+        ...(credentials ? { credentials: asCredentials(credentials) } : {}),
+    });
+}
+/** A client signed by a new key; one attempt per call, the verifier does its own waiting. */
+function createStsClientFor(region, key) {
+    return new client_sts_dist_cjs/* STSClient */.iM({ region, maxAttempts: 1, credentials: asCredentials(key) });
+}
+/** The client that runs as the action's own credentials (default chain). */
+function createCallerStsClient(region) {
+    return new client_sts_dist_cjs/* STSClient */.iM({ region, maxAttempts: 4 });
+}
+function asCredentials(key) {
+    return { accessKeyId: key.id, secretAccessKey: key.secret };
+}
+
 ;// CONCATENATED MODULE: ./src/aws/account-sessions.ts
 /**
  * Credentials for other AWS accounts: each account's role is assumed with the action's own
  * credentials when first needed, once per run, and again shortly before the session expires.
  * A failure is kept for the run, so every user of that account fails with the same message.
  */
+
 
 
 
@@ -77107,8 +77158,7 @@ function createAccountSessions(options) {
                 // As createIamClient (aws-clients.ts), signed by the account's session.
                 client = new dist_cjs/* IAMClient */.h8v({
                     region: options.region,
-                    maxAttempts: 6,
-                    retryMode: 'adaptive',
+                    ...iamRetries(),
                     credentials: () => credentialsFor(account),
                 });
                 clients.set(account, client);
@@ -77177,35 +77227,6 @@ function roleSessionName(env) {
     const repository = env.GITHUB_REPOSITORY?.replace('/', '.');
     const name = `key-rotation-${run}${repository ? `@${repository}` : ''}`;
     return name.replace(/[^\w+=,.@-]/g, '-').slice(0, 64);
-}
-
-;// CONCATENATED MODULE: ./src/aws/aws-clients.ts
-/** AWS SDK clients with the SDK's standard settings (endpoints, credentials chain, retries). */
-
-
-// IAM is global; the SDK still needs a region to sign. Honour the usual variables.
-function awsRegion(env) {
-    return env.AWS_REGION || env.AWS_DEFAULT_REGION || 'us-east-1';
-}
-/** Adaptive retries back off on Throttling across all concurrent users, not per request. */
-function createIamClient(region, credentials) {
-    return new dist_cjs/* IAMClient */.h8v({
-        region,
-        maxAttempts: 6,
-        retryMode: 'adaptive',
-        ...(credentials ? { credentials: asCredentials(credentials) } : {}),
-    });
-}
-/** A client signed by a new key; one attempt per call, the verifier does its own waiting. */
-function createStsClientFor(region, key) {
-    return new client_sts_dist_cjs/* STSClient */.iM({ region, maxAttempts: 1, credentials: asCredentials(key) });
-}
-/** The client that runs as the action's own credentials (default chain). */
-function createCallerStsClient(region) {
-    return new client_sts_dist_cjs/* STSClient */.iM({ region, maxAttempts: 4 });
-}
-function asCredentials(key) {
-    return { accessKeyId: key.id, secretAccessKey: key.secret };
 }
 
 ;// CONCATENATED MODULE: ./src/aws/arn.ts
@@ -82420,7 +82441,7 @@ async function requestWithGraphqlErrorHandling(state, octokit, request, options)
 }
 
 // pkg/dist-src/index.js
-function retry(octokit, octokitOptions) {
+function dist_bundle_retry(octokit, octokitOptions) {
   const state = Object.assign(
     {
       enabled: true,
@@ -82447,7 +82468,7 @@ function retry(octokit, octokitOptions) {
   }
   return retryPlugin;
 }
-retry.VERSION = plugin_retry_dist_bundle_VERSION;
+dist_bundle_retry.VERSION = plugin_retry_dist_bundle_VERSION;
 
 
 ;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-throttling/dist-bundle/index.js
@@ -82813,7 +82834,7 @@ function createGitHubClient(options) {
             doNotRetry: [400, 401, 403, 404, 409, 410, 422, 451],
             retryAfterBaseValue: options.retryBaseMs ?? 1000,
         },
-    }, throttling, retry);
+    }, throttling, dist_bundle_retry);
 }
 
 ;// CONCATENATED MODULE: ./src/model/secret-target.ts

@@ -11,6 +11,7 @@ import {
   DeleteAccessKeyCommand,
   UpdateAccessKeyCommand,
 } from '@aws-sdk/client-iam';
+import { awsErrorXml } from '../emulators/aws-proxy.mjs';
 import {
   TOKEN,
   expectNoLeaks,
@@ -43,6 +44,7 @@ const USERS: Record<string, SeedKey[]> = {
   'crash-completing': [active(120)],
   'age-exact': [active(90)],
   'age-under': [active(89.99)],
+  'limit-once': [active(120)],
   'ci+deploy=1,a.b@c_d-e': [active(120)],
 };
 
@@ -474,6 +476,27 @@ describe('6. edges', () => {
     const run = await rotate(['age-exact', 'age-under']);
     expect(outcomeOf(run, 'age-exact')!.outcome).toBe('rotated');
     expect(outcomeOf(run, 'age-under')!.outcome).toBe('fresh');
+  });
+
+  it('LimitExceeded on CreateAccessKey (a key appeared since the listing) is not retried as throttling', async () => {
+    const user = 'limit-once';
+    const before = await world.keysOf(user);
+    const run = await rotate(user, {
+      faults: () =>
+        world.proxy.injectFault({
+          action: 'CreateAccessKey',
+          response: {
+            status: 409,
+            body: awsErrorXml('LimitExceeded', 'Cannot exceed quota for AccessKeysPerUser: 2'),
+          },
+        }),
+    });
+    expect(run.code).toBe(1);
+    expect(outcomeOf(run, user)!.message).toMatch(/Cannot exceed quota for AccessKeysPerUser/);
+    // One attempt: a retry would create a key from a decision the quota error just proved stale.
+    expect(world.proxy.countByAction()['CreateAccessKey']).toBe(1);
+    expect(await world.keysOf(user)).toEqual(before);
+    expect(await world.recordOf(user)).toEqual({});
   });
 
   it('two users writing one secret under names that differ only in case: refused before any call', async () => {
