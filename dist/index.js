@@ -83862,6 +83862,15 @@ function decodeRecord(tags) {
         },
     };
 }
+/** Whether two readings are the same record, as written (whole seconds). */
+function sameReading(a, b) {
+    const written = (reading) => {
+        if (reading.kind === 'record')
+            return JSON.stringify(encodeRecord(reading.record));
+        return reading.kind === 'none' ? 'none' : `unreadable: ${reading.problem}`;
+    };
+    return written(a) === written(b);
+}
 /** undefined for an absent value, false for one that is not a time. */
 function parseTime(text) {
     if (text === undefined)
@@ -84110,10 +84119,11 @@ async function decide(facts, context) {
     const expired = await expiredInactive(facts, policy, now);
     const keys = facts.keys.filter((key) => !expired.some((gone) => gone.id === key.id));
     const plan = await decideByRecord({ facts, policy, now, keys });
+    const basis = facts.record;
     // A run in progress elsewhere, or a record nobody can read: touch nothing at all.
-    if (plan.hold)
-        return plan;
-    return expired.length > 0 ? before([{ kind: 'delete-inactive', keys: expired }], plan) : plan;
+    if (plan.hold || expired.length === 0)
+        return { ...plan, basis };
+    return { ...before([{ kind: 'delete-inactive', keys: expired }], plan), basis };
 }
 async function expiredInactive(facts, policy, now) {
     const kept = heldWhileUnfinished(facts.record);
@@ -84531,6 +84541,13 @@ async function clearRecord(run) {
     run.log('cleared the rotation record');
 }
 /**
+ * Whether the record is still the one a decision was made from. Every rotation records itself
+ * before it changes a key, so another run that rotated the user since has changed it.
+ */
+async function recordUnchanged(run, basis) {
+    return sameReading(decodeRecord(await run.iam.listTags(run.user.name)), basis);
+}
+/**
  * Puts back the record this run replaced, but only while the record is still this run's: a
  * concurrent run that wrote its own since must not lose it.
  */
@@ -84857,11 +84874,18 @@ const OUTCOME = {
     retire: 'retired',
     wait: 'waiting',
 };
+const RECORD_CHANGED = 'the rotation record of this user changed after this run read it: another run is at work on ' +
+    'it, so nothing was changed. Give the workflow a concurrency group; the next run decides afresh';
 async function carryOut(run, plan) {
     if (plan.steps.some((step) => step.kind === 'rotate' || step.kind === 'complete-pairs')) {
         const unreachable = await preflight(run);
         if (unreachable)
             return unreachable;
+    }
+    // The plan may be minutes old (every user is assessed first): another run may have rotated
+    // this user since. Checked last thing before the first change.
+    if (plan.steps.length > 0 && !(await recordUnchanged(run, plan.basis))) {
+        return { outcome: 'failed', message: RECORD_CHANGED };
     }
     const rotation = plan.steps.find((step) => step.kind === 'rotate');
     let creating;

@@ -25,7 +25,7 @@ import {
   type WriteWindow,
 } from './target-holdings.js';
 import type { UserFacts } from './user-facts.js';
-import { describeKey, type Step, type UserPlan } from './user-plan.js';
+import { describeKey, type DecidedPlan, type Step, type UserPlan } from './user-plan.js';
 
 /** A rotation younger than this may belong to a run still at work; it is left alone. */
 export const IN_PROGRESS_GRACE_MS = 60 * 60_000;
@@ -43,14 +43,15 @@ interface Scene {
   readonly keys: readonly KeyFact[];
 }
 
-export async function decide(facts: UserFacts, context: DecideContext): Promise<UserPlan> {
+export async function decide(facts: UserFacts, context: DecideContext): Promise<DecidedPlan> {
   const { policy, now } = context;
   const expired = await expiredInactive(facts, policy, now);
   const keys = facts.keys.filter((key) => !expired.some((gone) => gone.id === key.id));
   const plan = await decideByRecord({ facts, policy, now, keys });
+  const basis = facts.record;
   // A run in progress elsewhere, or a record nobody can read: touch nothing at all.
-  if (plan.hold) return plan;
-  return expired.length > 0 ? before([{ kind: 'delete-inactive', keys: expired }], plan) : plan;
+  if (plan.hold || expired.length === 0) return { ...plan, basis };
+  return { ...before([{ kind: 'delete-inactive', keys: expired }], plan), basis };
 }
 
 async function expiredInactive(facts: UserFacts, policy: RotationPolicy, now: Date) {

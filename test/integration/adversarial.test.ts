@@ -5,12 +5,14 @@
  * every target holds an active pair that signs in, no key a target holds is deleted, the record
  * names the key the targets hold, and nothing secret is printed.
  */
+import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import {
   CreateAccessKeyCommand,
   DeleteAccessKeyCommand,
   UpdateAccessKeyCommand,
 } from '@aws-sdk/client-iam';
+import { runAction } from '../emulators/action-runner.mjs';
 import { awsErrorXml } from '../emulators/aws-proxy.mjs';
 import {
   TOKEN,
@@ -42,6 +44,13 @@ const USERS: Record<string, SeedKey[]> = {
   'crash-one-target': [active(120)],
   'crash-all-written': [active(120)],
   'crash-completing': [active(120)],
+  'race-a': [active(120)],
+  'race-b': [active(120)],
+  'race-c': [active(120), inactive(3)],
+  'stale-one': [active(120)],
+  'stale-room': [active(120), inactive(3)],
+  'tie-one': [active(120)],
+  'tie-room': [active(120), inactive(3)],
   'age-exact': [active(90)],
   'age-under': [active(89.99)],
   'limit-once': [active(120)],
@@ -189,6 +198,27 @@ async function rotate(users: string | string[], options: Options = {}) {
   );
   runs.push(run);
   return run;
+}
+
+/** A run started alongside others: no counters are reset; it names its own workflow run. */
+async function startConcurrent(
+  users: string[],
+  runId: string,
+  inputs: Record<string, string> = {},
+) {
+  const result = await runAction({
+    inputs: { 'github-token': TOKEN, config: 'rotation.yml', ...inputs },
+    env: { ...world.actionEnv(), GITHUB_RUN_ID: runId, GITHUB_RUN_ATTEMPT: '1' },
+    files: { 'rotation.yml': configOf(users) },
+  });
+  const file = result.outputs['report-file'];
+  const report = JSON.parse(file && existsSync(file) ? readFileSync(file, 'utf8') : '[]') as Record<
+    string,
+    unknown
+  >[];
+  result.cleanup();
+  runs.push(result);
+  return { ...result, report };
 }
 
 const outcomeOf = (run: { report: Record<string, unknown>[] }, user: string) =>
@@ -468,6 +498,116 @@ describe('4. the action killed at each step, then run again', () => {
     });
     expect(again.code).toBe(0);
     expect(outcomeOf(again, user)!.outcome).toBe('rotated');
+  });
+});
+
+describe('5. two runs at once', () => {
+  it('on the same users: the invariants hold and the next runs converge', async () => {
+    const users = ['race-a', 'race-b', 'race-c'];
+    world.proxy.reset();
+    world.github.reset();
+    const [one, two] = await Promise.all([
+      startConcurrent(users, '9001', { 'overlap-hours': '0' }),
+      startConcurrent(users, '9002', { 'overlap-hours': '0' }),
+    ]);
+    checked = users;
+    for (const user of users) {
+      expect(await invariantProblems(world, user, refsOf(user))).toEqual([]);
+      // Exactly one of the two rotated each user.
+      const outcomes = [outcomeOf(one, user)!.outcome, outcomeOf(two, user)!.outcome];
+      expect(outcomes.filter((o) => o === 'rotated')).toHaveLength(1);
+    }
+    await passTime(2, users);
+    const next = await rotate(users, { inputs: { 'overlap-hours': '0' } });
+    expect(next.code).toBe(0);
+    for (const user of users) expect(await activeIds(user)).toHaveLength(1);
+  });
+
+  it('a run whose plan went stale while another rotated the user does not undo that rotation', async () => {
+    const user = 'stale-one';
+    const [old] = world.moto.state.users[user]!;
+    world.proxy.reset();
+    world.github.reset();
+    // The slow run's check of the first target hangs while the fast run rotates the user.
+    world.github.injectFault({
+      method: 'GET',
+      path: `/repos/octo/${reposOf(user)[0]}/actions/secrets/public-key`,
+      response: { delayMs: 5_000 },
+    });
+    const slow = startConcurrent([user], '9101');
+    while (!world.github.requests.some((r: { fault?: boolean }) => r.fault)) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const fast = await startConcurrent([user], '9102');
+    expect(outcomeOf(fast, user)!.outcome).toBe('rotated');
+    const slowRun = await slow;
+    expect(slowRun.code).toBe(1);
+    expect(outcomeOf(slowRun, user)!.message).toMatch(/changed after this run read it/);
+    checked = [user];
+    expect(await world.recordOf(user)).toMatchObject({ 'key-rotation:state': 'switched' });
+    // The rotation the fast run made is finished by a later run as usual.
+    await passTime(30, [user]);
+    await world.moto.setLastUsed(old!.accessKeyId, 28 * 60);
+    const later = await rotate(user);
+    expect(outcomeOf(later, user)).toMatchObject({
+      outcome: 'retired',
+      deactivatedKeyIds: [old!.accessKeyId],
+    });
+  });
+
+  it("a stale plan that makes room does not leave its record over the other run's", async () => {
+    const user = 'stale-room';
+    const [old] = world.moto.state.users[user]!;
+    world.proxy.reset();
+    world.github.reset();
+    world.github.injectFault({
+      method: 'GET',
+      path: `/repos/octo/${reposOf(user)[0]}/actions/secrets/public-key`,
+      response: { delayMs: 5_000 },
+    });
+    const slow = startConcurrent([user], '9201');
+    while (!world.github.requests.some((r: { fault?: boolean }) => r.fault)) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const fast = await startConcurrent([user], '9202');
+    expect(outcomeOf(fast, user)!.outcome).toBe('rotated');
+    await slow;
+    checked = [user];
+    expect(await world.recordOf(user)).toMatchObject({ 'key-rotation:state': 'switched' });
+    await passTime(30, [user]);
+    await world.moto.setLastUsed(old!.accessKeyId, 28 * 60);
+    const later = await rotate(user);
+    expect(outcomeOf(later, user)).toMatchObject({
+      outcome: 'retired',
+      deactivatedKeyIds: [old!.accessKeyId],
+    });
+  });
+});
+
+describe('5b. two runs that pass the record check at the same moment', () => {
+  it('only one creates a key, and in every order of their calls no target loses its key', async () => {
+    const users = ['tie-one', 'tie-room'];
+    world.proxy.reset();
+    world.github.reset();
+    // The first record writes (creating) are held back, so both runs have checked the record
+    // before either lands. IAM has no conditional write: depending on the order they land in,
+    // the slower run's record may replace the faster one's (docs/design.md). What must hold in
+    // every order: one rotation, at most two keys, every target working, and a later run that
+    // deletes nothing a target holds.
+    world.proxy.injectFault({ action: 'TagUser', times: 4, response: { delayMs: 1_500 } });
+    const [one, two] = await Promise.all([
+      startConcurrent(users, '9301', { concurrency: '2' }),
+      startConcurrent(users, '9302', { concurrency: '2' }),
+    ]);
+    checked = users;
+    unfinished = users;
+    for (const user of users) {
+      const outcomes = [outcomeOf(one, user)!.outcome, outcomeOf(two, user)!.outcome].sort();
+      expect(outcomes).toEqual(['failed', 'rotated']);
+      expect(await invariantProblems(world, user, refsOf(user))).toEqual([]);
+    }
+    await passTime(2, users);
+    await rotate(users);
   });
 });
 
