@@ -84343,11 +84343,24 @@ async function targetsNotHolding(scene, record, created) {
     return `${names} ha${stale.length === 1 ? 's' : 've'} not been written since the rotation started (added to the config later?) and may hold the old key`;
 }
 // --- Plans without or after a record ----------------------------------------------------------
-/** The record is no longer true to the keys: forget it and decide as if there were none. */
+/**
+ * The key every target got (`switched`, `done`) is no longer active: a person deleted or
+ * deactivated it. If every target was written since, they hold what someone else wrote and the
+ * keys alone decide. Otherwise a target may still hold the lost key: every target gets a new one
+ * (after a `switched` rotation its old key is rotated, to be retired as usual; after `done`, a
+ * key turned back on by hand is left alone).
+ */
 async function forgetStale(scene, record) {
-    const next = await withoutRecord(scene);
-    const why = `the record names ${record.newKeyId}, which is no longer active (changed by hand?); the record was cleared`;
-    return before([{ kind: 'clear-record' }], next, why);
+    const gone = record.newKeyId ?? 'the new key';
+    const stamps = await scene.facts.stamps();
+    if (writtenAfter(stamps, record.switchedAt ?? record.startedAt).length === stamps.length) {
+        const why = `the record names ${gone}, which is no longer active, and every target was written since (changed by hand?); the record was cleared`;
+        return before([{ kind: 'clear-record' }], await withoutRecord(scene), why);
+    }
+    const why = `${gone}, which every target got, is no longer active (changed by hand?), so every target gets a new key`;
+    const old = record.state === 'switched' ? active(scene.keys, record.oldKeyId) : undefined;
+    const next = old ? await rotateWithRoom(scene, old, why) : await provision(scene, why);
+    return before([{ kind: 'clear-record' }], next);
 }
 /**
  * After a record is dropped: the old key it named is still what the targets hold. If that key

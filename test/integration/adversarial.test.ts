@@ -38,6 +38,7 @@ const USERS: Record<string, SeedKey[]> = {
   're-enabled': [active(120)],
   'pasted-switched': [active(120)],
   'partial-deactivated': [active(120)],
+  'vanished-done': [active(120)],
   'manual-done': [active(120)],
   'crash-creating': [active(120), inactive(3)],
   'crash-room': [active(120), inactive(3)],
@@ -366,6 +367,23 @@ describe('3. secrets pasted and keys changed by hand', () => {
     expect((await world.keysOf(user)).map((k) => k.id)).toContain(old!.accessKeyId);
     // The person's deactivation broke the second target: no invariant of the action's to check.
     checked = [];
+  });
+
+  it('the key every target holds, deactivated by a person after the rotation: every target gets a new key', async () => {
+    const user = 'vanished-done';
+    await rotate(user, { inputs: { 'overlap-hours': '0' } });
+    const [current] = await activeIds(user);
+    const old = world.moto.state.users[user]![0]!.accessKeyId;
+    // A person deletes the retired key, makes one for another system, and deactivates the
+    // wrong key: the one every target holds.
+    await world.iam.send(new DeleteAccessKeyCommand({ UserName: user, AccessKeyId: old }));
+    const made = await world.iam.send(new CreateAccessKeyCommand({ UserName: user }));
+    await world.iam.send(
+      new UpdateAccessKeyCommand({ UserName: user, AccessKeyId: current, Status: 'Inactive' }),
+    );
+    const next = await rotate(user, { inputs: { 'overlap-hours': '0' } });
+    expect(outcomeOf(next, user)!.outcome).toBe('rotated');
+    expect(await activeIds(user)).toContain(made.AccessKey!.AccessKeyId);
   });
 
   it('a rotation a person finished by hand (new key pasted everywhere, the old one deleted) is adopted', async () => {
