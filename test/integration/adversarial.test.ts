@@ -31,6 +31,12 @@ const active = (ageDays: number, lastUsedDaysAgo?: number): SeedKey => ({
 });
 const inactive = (ageDays: number): SeedKey => ({ status: 'Inactive', ageDays });
 
+/** Allows everything: the user the action runs as in the self-rotation case. */
+const ADMIN = {
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }],
+};
+
 const USERS: Record<string, SeedKey[]> = {
   'hand-two-old': [active(200, 1), active(150)],
   'hand-old-new': [active(200, 2), active(0.01)],
@@ -45,6 +51,7 @@ const USERS: Record<string, SeedKey[]> = {
   'crash-one-target': [active(120)],
   'crash-all-written': [active(120)],
   'crash-completing': [active(120)],
+  'self-crash': [active(120)],
   'race-a': [active(120)],
   'race-b': [active(120)],
   'race-c': [active(120), inactive(3)],
@@ -87,7 +94,11 @@ const configOf = (users: readonly string[]) =>
 
 beforeAll(async () => {
   world = await startWorld({
-    users: Object.entries(USERS).map(([name, keys]) => ({ name, keys })),
+    users: Object.entries(USERS).map(([name, keys]) => ({
+      name,
+      keys,
+      ...(name === 'self-crash' ? { inlinePolicies: { admin: ADMIN } } : {}),
+    })),
     repositories: Object.keys(USERS).flatMap((user, i) =>
       reposOf(user).map((repo, j) => ({ owner: 'octo', repo, id: 5000 + 10 * i + j })),
     ),
@@ -516,6 +527,44 @@ describe('4. the action killed at each step, then run again', () => {
     });
     expect(again.code).toBe(0);
     expect(outcomeOf(again, user)!.outcome).toBe('rotated');
+  });
+});
+
+describe('4b. the action killed while it rotates the user it runs as', () => {
+  it('between the two writes of the target it signs in with: the next run cannot sign in until a person completes the pair from the record', async () => {
+    const user = 'self-crash';
+    const [first] = reposOf(user);
+    const own = (ref = refsOf(user)[0]!) => {
+      const pair = world.pairOf(ref)!;
+      return { AWS_ACCESS_KEY_ID: pair.id, AWS_SECRET_ACCESS_KEY: pair.secret };
+    };
+    const killed = await rotate(user, {
+      env: own(),
+      faults: () =>
+        world.github.injectFault({
+          method: 'PUT',
+          path: /AWS_ACCESS_KEY_ID$/,
+          times: 2,
+          response: { delayMs: 10_000 },
+        }),
+      killWhen: () => world.secretWritten(first!, 'AWS_SECRET_ACCESS_KEY'),
+    });
+    expect(killed.signal).toBe('SIGKILL');
+    // The target holds the old key id with the new secret key: a pair that signs nothing.
+    const locked = await rotate(user, { env: own() });
+    expect(locked.code).toBe(1);
+    expect(locked.stdout).toMatch(/AWS credentials do not work/);
+    // The record names the new key: a person writes it into the key id secret, as the
+    // docs say (self-rotation.md), and the next run signs in again.
+    const newKey = (await world.recordOf(user))['key-rotation:new-key']!;
+    const secret = world.pairOf(refsOf(user)[0]!)!.secret;
+    pastePair([first!], { id: newKey, secret });
+    const next = await rotate(user, { env: own() });
+    expect(next.stdout).not.toMatch(/AWS credentials do not work/);
+    await passTime(2, [user]);
+    const recovered = await rotate(user, { env: own() });
+    expect(recovered.stdout).toMatch(/finishing an interrupted rotation/);
+    expect(outcomeOf(recovered, user)!.outcome).toBe('rotated');
   });
 });
 
