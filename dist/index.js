@@ -84178,12 +84178,15 @@ async function creating(scene, record) {
     const why = `run ${record.run || 'unknown'} stopped before creating a key; its record was cleared`;
     return before([{ kind: 'clear-record' }], await afterForgetting(scene, record.oldKeyId), why);
 }
-/** A new key for every target, without knowing which key they hold now. */
-async function provision(scene, why) {
+/**
+ * A new key for every target, without knowing which key they hold now. `gone`: the key they may
+ * hold, named in the record as replaced, so that a crash after making room still leaves a trace.
+ */
+async function provision(scene, why, gone) {
     const live = scene.keys.filter((key) => key.status === 'Active');
     if (live.length === 2)
         return twoActive(scene, live, undefined);
-    const rotate = await rotateFrom(scene, undefined, why);
+    const rotate = await rotateFrom(scene, undefined, why, gone);
     const inactive = scene.keys.find((key) => key.status === 'Inactive');
     if (scene.keys.length < 2 || !inactive)
         return rotate;
@@ -84359,7 +84362,9 @@ async function forgetStale(scene, record) {
     }
     const why = `${gone}, which every target got, is no longer active (changed by hand?), so every target gets a new key`;
     const old = record.state === 'switched' ? active(scene.keys, record.oldKeyId) : undefined;
-    const next = old ? await rotateWithRoom(scene, old, why) : await provision(scene, why);
+    const next = old
+        ? await rotateWithRoom(scene, old, why)
+        : await provision(scene, why, record.newKeyId);
     return before([{ kind: 'clear-record' }], next);
 }
 /**
@@ -84372,7 +84377,7 @@ function afterForgetting(scene, oldKeyId) {
         return withCurrent(scene, old);
     if (!oldKeyId)
         return withoutRecord(scene);
-    return provision(scene, `${oldKeyId}, which the targets may hold, is gone`);
+    return provision(scene, `${oldKeyId}, which the targets may hold, is gone`, oldKeyId);
 }
 async function withoutRecord(scene) {
     const { keys, policy, now } = scene;

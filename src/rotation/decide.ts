@@ -120,11 +120,14 @@ async function creating(scene: Scene, record: RotationRecord): Promise<UserPlan>
   return before([{ kind: 'clear-record' }], await afterForgetting(scene, record.oldKeyId), why);
 }
 
-/** A new key for every target, without knowing which key they hold now. */
-async function provision(scene: Scene, why: string): Promise<UserPlan> {
+/**
+ * A new key for every target, without knowing which key they hold now. `gone`: the key they may
+ * hold, named in the record as replaced, so that a crash after making room still leaves a trace.
+ */
+async function provision(scene: Scene, why: string, gone: string | undefined): Promise<UserPlan> {
   const live = scene.keys.filter((key) => key.status === 'Active');
   if (live.length === 2) return twoActive(scene, live, undefined);
-  const rotate = await rotateFrom(scene, undefined, why);
+  const rotate = await rotateFrom(scene, undefined, why, gone);
   const inactive = scene.keys.find((key) => key.status === 'Inactive');
   if (scene.keys.length < 2 || !inactive) return rotate;
   return before([{ kind: 'delete-for-room', key: inactive }], rotate);
@@ -348,7 +351,9 @@ async function forgetStale(scene: Scene, record: RotationRecord): Promise<UserPl
   }
   const why = `${gone}, which every target got, is no longer active (changed by hand?), so every target gets a new key`;
   const old = record.state === 'switched' ? active(scene.keys, record.oldKeyId) : undefined;
-  const next = old ? await rotateWithRoom(scene, old, why) : await provision(scene, why);
+  const next = old
+    ? await rotateWithRoom(scene, old, why)
+    : await provision(scene, why, record.newKeyId);
   return before([{ kind: 'clear-record' }], next);
 }
 
@@ -360,7 +365,7 @@ function afterForgetting(scene: Scene, oldKeyId: string | undefined): Promise<Us
   const old = active(scene.keys, oldKeyId);
   if (old) return withCurrent(scene, old);
   if (!oldKeyId) return withoutRecord(scene);
-  return provision(scene, `${oldKeyId}, which the targets may hold, is gone`);
+  return provision(scene, `${oldKeyId}, which the targets may hold, is gone`, oldKeyId);
 }
 
 async function withoutRecord(scene: Scene): Promise<UserPlan> {

@@ -45,6 +45,7 @@ const USERS: Record<string, SeedKey[]> = {
   'pasted-switched': [active(120)],
   'partial-deactivated': [active(120)],
   'vanished-done': [active(120)],
+  'vanished-crash': [active(120)],
   'manual-done': [active(120)],
   'crash-creating': [active(120), inactive(3)],
   'crash-room': [active(120), inactive(3)],
@@ -392,6 +393,32 @@ describe('3. secrets pasted and keys changed by hand', () => {
     await world.iam.send(
       new UpdateAccessKeyCommand({ UserName: user, AccessKeyId: current, Status: 'Inactive' }),
     );
+    const next = await rotate(user, { inputs: { 'overlap-hours': '0' } });
+    expect(outcomeOf(next, user)!.outcome).toBe('rotated');
+    expect(await activeIds(user)).toContain(made.AccessKey!.AccessKeyId);
+  });
+
+  it('and the run that writes every target a new key is killed after making room: the next run still does', async () => {
+    const user = 'vanished-crash';
+    await rotate(user, { inputs: { 'overlap-hours': '0' } });
+    const [current] = await activeIds(user);
+    const old = world.moto.state.users[user]![0]!.accessKeyId;
+    await world.iam.send(new DeleteAccessKeyCommand({ UserName: user, AccessKeyId: old }));
+    const made = await world.iam.send(new CreateAccessKeyCommand({ UserName: user }));
+    await world.iam.send(
+      new UpdateAccessKeyCommand({ UserName: user, AccessKeyId: current, Status: 'Inactive' }),
+    );
+    await passTime(1, [user]);
+    // The key every target holds goes to make room; the run dies before the new key exists.
+    const killed = await rotate(user, {
+      inputs: { 'overlap-hours': '0' },
+      faults: () =>
+        world.proxy.injectFault({ action: 'CreateAccessKey', response: { delayMs: 10_000 } }),
+      killWhen: () => world.answered('DeleteAccessKey', user) >= 1,
+    });
+    expect(killed.signal).toBe('SIGKILL');
+    expect(await world.recordOf(user)).toMatchObject({ 'key-rotation:old-key': current });
+    await passTime(2, [user]);
     const next = await rotate(user, { inputs: { 'overlap-hours': '0' } });
     expect(outcomeOf(next, user)!.outcome).toBe('rotated');
     expect(await activeIds(user)).toContain(made.AccessKey!.AccessKeyId);

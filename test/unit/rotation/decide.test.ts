@@ -169,6 +169,8 @@ describe('decide with a done record (the last rotation finished)', () => {
     expect(kinds(p.steps)).toEqual(['clear-record', 'delete-for-room', 'rotate']);
     expect(removed(p.steps)).toEqual(['B']);
     expect(p.reason).toMatch(/B, which every target got, is no longer active/);
+    // Named as replaced: a crash after making room leaves the record a trace of it.
+    expect(p.steps[2]).toMatchObject({ kind: 'rotate', old: undefined, replaces: 'B' });
   });
 
   it('leaves a re-enabled old key alone when the key that is gone is replaced', async () => {
