@@ -538,7 +538,9 @@ describe('4. the action killed at each step, then run again', () => {
           times: 2,
           response: { delayMs: 10_000 },
         }),
-      killWhen: () => world.secretWritten(second!, 'AWS_SECRET_ACCESS_KEY'),
+      // Both secret keys written, neither key id: both targets are half written.
+      killWhen: () =>
+        reposOf(user).every((repo) => world.secretWritten(repo, 'AWS_SECRET_ACCESS_KEY')),
     });
     expect(killed.signal).toBe('SIGKILL');
     expect(await crashProblems(user)).toEqual([]);
@@ -574,7 +576,9 @@ describe('4b. the action killed while it rotates the user it runs as', () => {
           times: 2,
           response: { delayMs: 10_000 },
         }),
-      killWhen: () => world.secretWritten(first!, 'AWS_SECRET_ACCESS_KEY'),
+      // Both secret keys written, neither key id: every target holds half the new pair.
+      killWhen: () =>
+        reposOf(user).every((repo) => world.secretWritten(repo, 'AWS_SECRET_ACCESS_KEY')),
     });
     expect(killed.signal).toBe('SIGKILL');
     // The target holds the old key id with the new secret key: a pair that signs nothing.
@@ -613,8 +617,17 @@ describe('5. two runs at once', () => {
     }
     await passTime(2, users);
     const next = await rotate(users, { inputs: { 'overlap-hours': '0' } });
-    expect(next.code).toBe(0);
-    for (const user of users) expect(await activeIds(user)).toHaveLength(1);
+    // Each user ends with one active key, or the run fails it and names every active key the
+    // record does not: no key is left behind unreported.
+    for (const user of users) {
+      const ids = await activeIds(user);
+      if (ids.length === 1) continue;
+      const named = Object.values(await world.recordOf(user));
+      const result = outcomeOf(next, user)!;
+      expect(result.outcome).toBe('failed');
+      for (const id of ids.filter((k) => !named.includes(k))) expect(result.message).toContain(id);
+      unfinished = [...unfinished, user];
+    }
   });
 
   it('a run whose plan went stale while another rotated the user does not undo that rotation', async () => {
@@ -622,11 +635,12 @@ describe('5. two runs at once', () => {
     const [old] = world.moto.state.users[user]!;
     world.proxy.reset();
     world.github.reset();
-    // The slow run's check of the first target hangs while the fast run rotates the user.
+    // The slow run's check of the first target hangs while the fast run rotates the user
+    // (well within the delay, even on a loaded machine).
     world.github.injectFault({
       method: 'GET',
       path: `/repos/octo/${reposOf(user)[0]}/actions/secrets/public-key`,
-      response: { delayMs: 5_000 },
+      response: { delayMs: 10_000 },
     });
     const slow = startConcurrent([user], '9101');
     while (!world.github.requests.some((r: { fault?: boolean }) => r.fault)) {
@@ -657,7 +671,7 @@ describe('5. two runs at once', () => {
     world.github.injectFault({
       method: 'GET',
       path: `/repos/octo/${reposOf(user)[0]}/actions/secrets/public-key`,
-      response: { delayMs: 5_000 },
+      response: { delayMs: 10_000 },
     });
     const slow = startConcurrent([user], '9201');
     while (!world.github.requests.some((r: { fault?: boolean }) => r.fault)) {
