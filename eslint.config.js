@@ -6,7 +6,7 @@ import globals from './scripts/eslint-globals.js';
  * The layers of src/ (docs/design.md): a module may import from its own layer and the layers
  * below it, never from one above. main.ts wires everything; model/ and lib/ import nothing.
  */
-const SDKS = ['@aws-sdk/*', '@actions/*', '@octokit/*', 'libsodium-wrappers'];
+const SDKS = ['@aws-sdk/*', '@smithy/*', '@actions/*', '@octokit/*', 'libsodium-wrappers'];
 const layer = (files, forbiddenFolders, forbiddenPackages = []) => ({
   files,
   rules: {
@@ -47,7 +47,7 @@ export default tseslint.config(
   layer(['src/settings/**'], ['rotation', 'report', 'aws', 'github'], SDKS),
   layer(['src/report/**'], ['rotation', 'settings', 'aws'], SDKS),
   layer(['src/aws/**'], ['rotation', 'report', 'settings', 'github'], ['@actions/*', '@octokit/*']),
-  layer(['src/github/**'], ['rotation', 'report', 'settings', 'aws'], ['@aws-sdk/*']),
+  layer(['src/github/**'], ['rotation', 'report', 'settings', 'aws'], ['@aws-sdk/*', '@smithy/*']),
   {
     files: ['test/**', 'scripts/**'],
     rules: { 'max-lines-per-function': 'off', '@typescript-eslint/no-non-null-assertion': 'off' },

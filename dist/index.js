@@ -77066,12 +77066,63 @@ function createAccountAccess(options) {
 
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-sts/dist-cjs/index.js
 var client_sts_dist_cjs = __nccwpck_require__(1695);
+// EXTERNAL MODULE: ./node_modules/@smithy/core/dist-cjs/submodules/retry/index.js
+var retry = __nccwpck_require__(3609);
+;// CONCATENATED MODULE: ./src/aws/aws-clients.ts
+/** AWS SDK clients with the SDK's standard settings (endpoints, credentials chain, retries). */
+
+
+
+// IAM is global; the SDK still needs a region to sign. Honour the usual variables.
+function awsRegion(env) {
+    return env.AWS_REGION || env.AWS_DEFAULT_REGION || 'us-east-1';
+}
+const IAM_ATTEMPTS = 6;
+/**
+ * IAM answers LimitExceeded for a quota (a third access key, a 51st tag), and the SDK retries it
+ * as throttling. Waiting lifts no quota, and a retry that succeeds because a key was deleted
+ * meanwhile acts on a decision that is no longer true: it is not retried. All else is as before.
+ */
+class QuotaAwareRetryStrategy extends retry.AdaptiveRetryStrategy {
+    refreshRetryTokenForRetry(...[token, info]) {
+        if (info.error?.name === 'LimitExceededException')
+            return Promise.reject(info.error);
+        return super.refreshRetryTokenForRetry(token, info);
+    }
+}
+/**
+ * Retries of an IAM client: adaptive, so they back off on Throttling across all concurrent users,
+ * not per request; never for a quota. One strategy per client: it holds the client's send rate.
+ */
+function iamRetries() {
+    return { maxAttempts: IAM_ATTEMPTS, retryStrategy: new QuotaAwareRetryStrategy(IAM_ATTEMPTS) };
+}
+function createIamClient(region, credentials) {
+    return new dist_cjs/* IAMClient */.h8v({
+        region,
+        ...iamRetries(),
+        ...(credentials ? { credentials: asCredentials(credentials) } : {}),
+    });
+}
+/** A client signed by a new key; one attempt per call, the verifier does its own waiting. */
+function createStsClientFor(region, key) {
+    return new client_sts_dist_cjs/* STSClient */.iM({ region, maxAttempts: 1, credentials: asCredentials(key) });
+}
+/** The client that runs as the action's own credentials (default chain). */
+function createCallerStsClient(region) {
+    return new client_sts_dist_cjs/* STSClient */.iM({ region, maxAttempts: 4 });
+}
+function asCredentials(key) {
+    return { accessKeyId: key.id, secretAccessKey: key.secret };
+}
+
 ;// CONCATENATED MODULE: ./src/aws/account-sessions.ts
 /**
  * Credentials for other AWS accounts: each account's role is assumed with the action's own
  * credentials when first needed, once per run, and again shortly before the session expires.
  * A failure is kept for the run, so every user of that account fails with the same message.
  */
+
 
 
 
@@ -77107,8 +77158,7 @@ function createAccountSessions(options) {
                 // As createIamClient (aws-clients.ts), signed by the account's session.
                 client = new dist_cjs/* IAMClient */.h8v({
                     region: options.region,
-                    maxAttempts: 6,
-                    retryMode: 'adaptive',
+                    ...iamRetries(),
                     credentials: () => credentialsFor(account),
                 });
                 clients.set(account, client);
@@ -77177,35 +77227,6 @@ function roleSessionName(env) {
     const repository = env.GITHUB_REPOSITORY?.replace('/', '.');
     const name = `key-rotation-${run}${repository ? `@${repository}` : ''}`;
     return name.replace(/[^\w+=,.@-]/g, '-').slice(0, 64);
-}
-
-;// CONCATENATED MODULE: ./src/aws/aws-clients.ts
-/** AWS SDK clients with the SDK's standard settings (endpoints, credentials chain, retries). */
-
-
-// IAM is global; the SDK still needs a region to sign. Honour the usual variables.
-function awsRegion(env) {
-    return env.AWS_REGION || env.AWS_DEFAULT_REGION || 'us-east-1';
-}
-/** Adaptive retries back off on Throttling across all concurrent users, not per request. */
-function createIamClient(region, credentials) {
-    return new dist_cjs/* IAMClient */.h8v({
-        region,
-        maxAttempts: 6,
-        retryMode: 'adaptive',
-        ...(credentials ? { credentials: asCredentials(credentials) } : {}),
-    });
-}
-/** A client signed by a new key; one attempt per call, the verifier does its own waiting. */
-function createStsClientFor(region, key) {
-    return new client_sts_dist_cjs/* STSClient */.iM({ region, maxAttempts: 1, credentials: asCredentials(key) });
-}
-/** The client that runs as the action's own credentials (default chain). */
-function createCallerStsClient(region) {
-    return new client_sts_dist_cjs/* STSClient */.iM({ region, maxAttempts: 4 });
-}
-function asCredentials(key) {
-    return { accessKeyId: key.id, secretAccessKey: key.secret };
 }
 
 ;// CONCATENATED MODULE: ./src/aws/arn.ts
@@ -82420,7 +82441,7 @@ async function requestWithGraphqlErrorHandling(state, octokit, request, options)
 }
 
 // pkg/dist-src/index.js
-function retry(octokit, octokitOptions) {
+function dist_bundle_retry(octokit, octokitOptions) {
   const state = Object.assign(
     {
       enabled: true,
@@ -82447,7 +82468,7 @@ function retry(octokit, octokitOptions) {
   }
   return retryPlugin;
 }
-retry.VERSION = plugin_retry_dist_bundle_VERSION;
+dist_bundle_retry.VERSION = plugin_retry_dist_bundle_VERSION;
 
 
 ;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-throttling/dist-bundle/index.js
@@ -82813,7 +82834,7 @@ function createGitHubClient(options) {
             doNotRetry: [400, 401, 403, 404, 409, 410, 422, 451],
             retryAfterBaseValue: options.retryBaseMs ?? 1000,
         },
-    }, throttling, retry);
+    }, throttling, dist_bundle_retry);
 }
 
 ;// CONCATENATED MODULE: ./src/model/secret-target.ts
@@ -83841,6 +83862,15 @@ function decodeRecord(tags) {
         },
     };
 }
+/** Whether two readings are the same record, as written (whole seconds). */
+function sameReading(a, b) {
+    const written = (reading) => {
+        if (reading.kind === 'record')
+            return JSON.stringify(encodeRecord(reading.record));
+        return reading.kind === 'none' ? 'none' : `unreadable: ${reading.problem}`;
+    };
+    return written(a) === written(b);
+}
 /** undefined for an absent value, false for one that is not a time. */
 function parseTime(text) {
     if (text === undefined)
@@ -84089,15 +84119,27 @@ async function decide(facts, context) {
     const expired = await expiredInactive(facts, policy, now);
     const keys = facts.keys.filter((key) => !expired.some((gone) => gone.id === key.id));
     const plan = await decideByRecord({ facts, policy, now, keys });
+    const basis = facts.record;
     // A run in progress elsewhere, or a record nobody can read: touch nothing at all.
-    if (plan.hold)
-        return plan;
-    return expired.length > 0 ? before([{ kind: 'delete-inactive', keys: expired }], plan) : plan;
+    if (plan.hold || expired.length === 0)
+        return { ...plan, basis };
+    return { ...before([{ kind: 'delete-inactive', keys: expired }], plan), basis };
 }
 async function expiredInactive(facts, policy, now) {
-    const candidates = keysNeedingLastUse(facts.keys, policy, now);
+    const kept = heldWhileUnfinished(facts.record);
+    const candidates = keysNeedingLastUse(facts.keys, policy, now).filter((key) => !kept.includes(key.id));
     const looked = await Promise.all(candidates.map((key) => facts.lastUse(key)));
     return looked.filter((key) => isExpiredInactive(key, policy, now));
+}
+/**
+ * The keys some target may hold while a rotation is unfinished (`writing`, `partial`): one a
+ * person deactivated is left for them to turn back on, never deleted as expired.
+ */
+function heldWhileUnfinished(reading) {
+    if (reading.kind !== 'record')
+        return [];
+    const { state, oldKeyId, newKeyId } = reading.record;
+    return state === 'writing' || state === 'partial' ? [oldKeyId, newKeyId] : [];
 }
 function decideByRecord(scene) {
     const reading = scene.facts.record;
@@ -84136,12 +84178,15 @@ async function creating(scene, record) {
     const why = `run ${record.run || 'unknown'} stopped before creating a key; its record was cleared`;
     return before([{ kind: 'clear-record' }], await afterForgetting(scene, record.oldKeyId), why);
 }
-/** A new key for every target, without knowing which key they hold now. */
-async function provision(scene, why) {
+/**
+ * A new key for every target, without knowing which key they hold now. `gone`: the key they may
+ * hold, named in the record as replaced, so that a crash after making room still leaves a trace.
+ */
+async function provision(scene, why, gone) {
     const live = scene.keys.filter((key) => key.status === 'Active');
     if (live.length === 2)
         return twoActive(scene, live, undefined);
-    const rotate = await rotateFrom(scene, undefined, why);
+    const rotate = await rotateFrom(scene, undefined, why, gone);
     const inactive = scene.keys.find((key) => key.status === 'Inactive');
     if (scene.keys.length < 2 || !inactive)
         return rotate;
@@ -84301,11 +84346,26 @@ async function targetsNotHolding(scene, record, created) {
     return `${names} ha${stale.length === 1 ? 's' : 've'} not been written since the rotation started (added to the config later?) and may hold the old key`;
 }
 // --- Plans without or after a record ----------------------------------------------------------
-/** The record is no longer true to the keys: forget it and decide as if there were none. */
+/**
+ * The key every target got (`switched`, `done`) is no longer active: a person deleted or
+ * deactivated it. If every target was written since, they hold what someone else wrote and the
+ * keys alone decide. Otherwise a target may still hold the lost key: every target gets a new one
+ * (after a `switched` rotation its old key is rotated, to be retired as usual; after `done`, a
+ * key turned back on by hand is left alone).
+ */
 async function forgetStale(scene, record) {
-    const next = await withoutRecord(scene);
-    const why = `the record names ${record.newKeyId}, which is no longer active (changed by hand?); the record was cleared`;
-    return before([{ kind: 'clear-record' }], next, why);
+    const gone = record.newKeyId ?? 'the new key';
+    const stamps = await scene.facts.stamps();
+    if (writtenAfter(stamps, record.switchedAt ?? record.startedAt).length === stamps.length) {
+        const why = `the record names ${gone}, which is no longer active, and every target was written since (changed by hand?); the record was cleared`;
+        return before([{ kind: 'clear-record' }], await withoutRecord(scene), why);
+    }
+    const why = `${gone}, which every target got, is no longer active (changed by hand?), so every target gets a new key`;
+    const old = record.state === 'switched' ? active(scene.keys, record.oldKeyId) : undefined;
+    const next = old
+        ? await rotateWithRoom(scene, old, why)
+        : await provision(scene, why, record.newKeyId);
+    return before([{ kind: 'clear-record' }], next);
 }
 /**
  * After a record is dropped: the old key it named is still what the targets hold. If that key
@@ -84317,7 +84377,7 @@ function afterForgetting(scene, oldKeyId) {
         return withCurrent(scene, old);
     if (!oldKeyId)
         return withoutRecord(scene);
-    return provision(scene, `${oldKeyId}, which the targets may hold, is gone`);
+    return provision(scene, `${oldKeyId}, which the targets may hold, is gone`, oldKeyId);
 }
 async function withoutRecord(scene) {
     const { keys, policy, now } = scene;
@@ -84497,6 +84557,13 @@ async function writeRecord(run, record) {
 async function clearRecord(run) {
     await run.iam.untagUser(run.user.name, RECORD_TAG_KEYS);
     run.log('cleared the rotation record');
+}
+/**
+ * Whether the record is still the one a decision was made from. Every rotation records itself
+ * before it changes a key, so another run that rotated the user since has changed it.
+ */
+async function recordUnchanged(run, basis) {
+    return sameReading(decodeRecord(await run.iam.listTags(run.user.name)), basis);
 }
 /**
  * Puts back the record this run replaced, but only while the record is still this run's: a
@@ -84825,11 +84892,18 @@ const OUTCOME = {
     retire: 'retired',
     wait: 'waiting',
 };
+const RECORD_CHANGED = 'the rotation record of this user changed after this run read it: another run is at work on ' +
+    'it, so nothing was changed. Give the workflow a concurrency group; the next run decides afresh';
 async function carryOut(run, plan) {
     if (plan.steps.some((step) => step.kind === 'rotate' || step.kind === 'complete-pairs')) {
         const unreachable = await preflight(run);
         if (unreachable)
             return unreachable;
+    }
+    // The plan may be minutes old (every user is assessed first): another run may have rotated
+    // this user since. Checked last thing before the first change.
+    if (plan.steps.length > 0 && !(await recordUnchanged(run, plan.basis))) {
+        return { outcome: 'failed', message: RECORD_CHANGED };
     }
     const rotation = plan.steps.find((step) => step.kind === 'rotate');
     let creating;

@@ -7,6 +7,7 @@ import { IAMClient } from '@aws-sdk/client-iam';
 import { AssumeRoleCommand, type STSClient } from '@aws-sdk/client-sts';
 import { systemClock, type Clock } from '../lib/clock.js';
 import { messageOf } from '../model/errors.js';
+import { iamRetries } from './aws-clients.js';
 
 export interface AccountRole {
   readonly roleArn: string;
@@ -75,8 +76,7 @@ export function createAccountSessions(options: AccountSessionsOptions): AccountS
         // As createIamClient (aws-clients.ts), signed by the account's session.
         client = new IAMClient({
           region: options.region,
-          maxAttempts: 6,
-          retryMode: 'adaptive',
+          ...iamRetries(),
           credentials: () => credentialsFor(account),
         });
         clients.set(account, client);

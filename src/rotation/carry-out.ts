@@ -6,8 +6,8 @@ import { IN_PROGRESS_GRACE_MS } from './decide.js';
 import { deleteKeys, retireKeys } from './key-steps.js';
 import { creatingRecord, executeRotation } from './execute-rotation.js';
 import type { RotationRecord } from './lifecycle-record.js';
-import { clearRecord, writeRecord } from './record-keeping.js';
-import type { Step, UserPlan, Verdict } from './user-plan.js';
+import { clearRecord, recordUnchanged, writeRecord } from './record-keeping.js';
+import type { DecidedPlan, Step, Verdict } from './user-plan.js';
 import { targetResult, type Finish, type UserRun } from './user-run.js';
 import { preflight } from './preflight.js';
 
@@ -19,10 +19,19 @@ const OUTCOME: Record<Exclude<Verdict, 'blocked'>, Finish['outcome']> = {
   wait: 'waiting',
 };
 
-export async function carryOut(run: UserRun, plan: UserPlan): Promise<Finish> {
+const RECORD_CHANGED =
+  'the rotation record of this user changed after this run read it: another run is at work on ' +
+  'it, so nothing was changed. Give the workflow a concurrency group; the next run decides afresh';
+
+export async function carryOut(run: UserRun, plan: DecidedPlan): Promise<Finish> {
   if (plan.steps.some((step) => step.kind === 'rotate' || step.kind === 'complete-pairs')) {
     const unreachable = await preflight(run);
     if (unreachable) return unreachable;
+  }
+  // The plan may be minutes old (every user is assessed first): another run may have rotated
+  // this user since. Checked last thing before the first change.
+  if (plan.steps.length > 0 && !(await recordUnchanged(run, plan.basis))) {
+    return { outcome: 'failed', message: RECORD_CHANGED };
   }
   const rotation = plan.steps.find((step) => step.kind === 'rotate');
   let creating: RotationRecord | undefined;

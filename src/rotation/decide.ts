@@ -7,7 +7,7 @@
  */
 import { HOUR_MS, ageInDays, type KeyFact } from '../model/access-key.js';
 import type { RotationPolicy } from '../model/settings.js';
-import { isoSeconds, type RotationRecord } from './lifecycle-record.js';
+import { isoSeconds, type RecordReading, type RotationRecord } from './lifecycle-record.js';
 import {
   dueDate,
   isDue,
@@ -25,7 +25,7 @@ import {
   type WriteWindow,
 } from './target-holdings.js';
 import type { UserFacts } from './user-facts.js';
-import { describeKey, type Step, type UserPlan } from './user-plan.js';
+import { describeKey, type DecidedPlan, type Step, type UserPlan } from './user-plan.js';
 
 /** A rotation younger than this may belong to a run still at work; it is left alone. */
 export const IN_PROGRESS_GRACE_MS = 60 * 60_000;
@@ -43,20 +43,34 @@ interface Scene {
   readonly keys: readonly KeyFact[];
 }
 
-export async function decide(facts: UserFacts, context: DecideContext): Promise<UserPlan> {
+export async function decide(facts: UserFacts, context: DecideContext): Promise<DecidedPlan> {
   const { policy, now } = context;
   const expired = await expiredInactive(facts, policy, now);
   const keys = facts.keys.filter((key) => !expired.some((gone) => gone.id === key.id));
   const plan = await decideByRecord({ facts, policy, now, keys });
+  const basis = facts.record;
   // A run in progress elsewhere, or a record nobody can read: touch nothing at all.
-  if (plan.hold) return plan;
-  return expired.length > 0 ? before([{ kind: 'delete-inactive', keys: expired }], plan) : plan;
+  if (plan.hold || expired.length === 0) return { ...plan, basis };
+  return { ...before([{ kind: 'delete-inactive', keys: expired }], plan), basis };
 }
 
 async function expiredInactive(facts: UserFacts, policy: RotationPolicy, now: Date) {
-  const candidates = keysNeedingLastUse(facts.keys, policy, now);
+  const kept = heldWhileUnfinished(facts.record);
+  const candidates = keysNeedingLastUse(facts.keys, policy, now).filter(
+    (key) => !kept.includes(key.id),
+  );
   const looked = await Promise.all(candidates.map((key) => facts.lastUse(key)));
   return looked.filter((key) => isExpiredInactive(key, policy, now));
+}
+
+/**
+ * The keys some target may hold while a rotation is unfinished (`writing`, `partial`): one a
+ * person deactivated is left for them to turn back on, never deleted as expired.
+ */
+function heldWhileUnfinished(reading: RecordReading): readonly (string | undefined)[] {
+  if (reading.kind !== 'record') return [];
+  const { state, oldKeyId, newKeyId } = reading.record;
+  return state === 'writing' || state === 'partial' ? [oldKeyId, newKeyId] : [];
 }
 
 function decideByRecord(scene: Scene): Promise<UserPlan> {
@@ -106,11 +120,14 @@ async function creating(scene: Scene, record: RotationRecord): Promise<UserPlan>
   return before([{ kind: 'clear-record' }], await afterForgetting(scene, record.oldKeyId), why);
 }
 
-/** A new key for every target, without knowing which key they hold now. */
-async function provision(scene: Scene, why: string): Promise<UserPlan> {
+/**
+ * A new key for every target, without knowing which key they hold now. `gone`: the key they may
+ * hold, named in the record as replaced, so that a crash after making room still leaves a trace.
+ */
+async function provision(scene: Scene, why: string, gone: string | undefined): Promise<UserPlan> {
   const live = scene.keys.filter((key) => key.status === 'Active');
   if (live.length === 2) return twoActive(scene, live, undefined);
-  const rotate = await rotateFrom(scene, undefined, why);
+  const rotate = await rotateFrom(scene, undefined, why, gone);
   const inactive = scene.keys.find((key) => key.status === 'Inactive');
   if (scene.keys.length < 2 || !inactive) return rotate;
   return before([{ kind: 'delete-for-room', key: inactive }], rotate);
@@ -318,11 +335,26 @@ async function targetsNotHolding(
 
 // --- Plans without or after a record ----------------------------------------------------------
 
-/** The record is no longer true to the keys: forget it and decide as if there were none. */
+/**
+ * The key every target got (`switched`, `done`) is no longer active: a person deleted or
+ * deactivated it. If every target was written since, they hold what someone else wrote and the
+ * keys alone decide. Otherwise a target may still hold the lost key: every target gets a new one
+ * (after a `switched` rotation its old key is rotated, to be retired as usual; after `done`, a
+ * key turned back on by hand is left alone).
+ */
 async function forgetStale(scene: Scene, record: RotationRecord): Promise<UserPlan> {
-  const next = await withoutRecord(scene);
-  const why = `the record names ${record.newKeyId}, which is no longer active (changed by hand?); the record was cleared`;
-  return before([{ kind: 'clear-record' }], next, why);
+  const gone = record.newKeyId ?? 'the new key';
+  const stamps = await scene.facts.stamps();
+  if (writtenAfter(stamps, record.switchedAt ?? record.startedAt).length === stamps.length) {
+    const why = `the record names ${gone}, which is no longer active, and every target was written since (changed by hand?); the record was cleared`;
+    return before([{ kind: 'clear-record' }], await withoutRecord(scene), why);
+  }
+  const why = `${gone}, which every target got, is no longer active (changed by hand?), so every target gets a new key`;
+  const old = record.state === 'switched' ? active(scene.keys, record.oldKeyId) : undefined;
+  const next = old
+    ? await rotateWithRoom(scene, old, why)
+    : await provision(scene, why, record.newKeyId);
+  return before([{ kind: 'clear-record' }], next);
 }
 
 /**
@@ -333,7 +365,7 @@ function afterForgetting(scene: Scene, oldKeyId: string | undefined): Promise<Us
   const old = active(scene.keys, oldKeyId);
   if (old) return withCurrent(scene, old);
   if (!oldKeyId) return withoutRecord(scene);
-  return provision(scene, `${oldKeyId}, which the targets may hold, is gone`);
+  return provision(scene, `${oldKeyId}, which the targets may hold, is gone`, oldKeyId);
 }
 
 async function withoutRecord(scene: Scene): Promise<UserPlan> {

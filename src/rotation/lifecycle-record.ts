@@ -117,6 +117,15 @@ export function decodeRecord(tags: Readonly<Record<string, string>>): RecordRead
   };
 }
 
+/** Whether two readings are the same record, as written (whole seconds). */
+export function sameReading(a: RecordReading, b: RecordReading): boolean {
+  const written = (reading: RecordReading): string => {
+    if (reading.kind === 'record') return JSON.stringify(encodeRecord(reading.record));
+    return reading.kind === 'none' ? 'none' : `unreadable: ${reading.problem}`;
+  };
+  return written(a) === written(b);
+}
+
 /** undefined for an absent value, false for one that is not a time. */
 function parseTime(text: string | undefined): Date | undefined | false {
   if (text === undefined) return undefined;

@@ -4,6 +4,7 @@ import {
   decodeRecord,
   encodeRecord,
   isoSeconds,
+  sameReading,
   type RecordReading,
   type RotationRecord,
 } from './lifecycle-record.js';
@@ -17,6 +18,14 @@ export async function writeRecord(run: UserRun, record: RotationRecord): Promise
 export async function clearRecord(run: UserRun): Promise<void> {
   await run.iam.untagUser(run.user.name, RECORD_TAG_KEYS);
   run.log('cleared the rotation record');
+}
+
+/**
+ * Whether the record is still the one a decision was made from. Every rotation records itself
+ * before it changes a key, so another run that rotated the user since has changed it.
+ */
+export async function recordUnchanged(run: UserRun, basis: RecordReading): Promise<boolean> {
+  return sameReading(decodeRecord(await run.iam.listTags(run.user.name)), basis);
 }
 
 /**

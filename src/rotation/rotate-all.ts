@@ -15,7 +15,7 @@ import { Progress } from './progress.js';
 import { indexReport, triage } from './report-triage.js';
 import { assessUser, completeUser } from './rotate-user.js';
 import { splitSelf } from './self-rotation.js';
-import { plannedWrites, type UserPlan } from './user-plan.js';
+import { plannedWrites, type DecidedPlan } from './user-plan.js';
 import { resultOf, startUserRun, type UserRun } from './user-run.js';
 import { allocateWrites } from './write-budget.js';
 
@@ -41,7 +41,7 @@ interface Assessed {
   readonly user: UserSpec;
   readonly lines: string[];
   readonly run?: UserRun;
-  readonly plan?: UserPlan;
+  readonly plan?: DecidedPlan;
   readonly result?: UserResult;
 }
 

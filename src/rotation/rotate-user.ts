@@ -9,7 +9,7 @@ import { describePlan } from './dry-run.js';
 import { isoSeconds } from './lifecycle-record.js';
 import type { RotationDeps, RotationOptions } from './ports.js';
 import { gatherFacts } from './user-facts.js';
-import type { UserPlan } from './user-plan.js';
+import type { DecidedPlan, UserPlan } from './user-plan.js';
 import { resultOf, startUserRun, targetResult, type Finish, type UserRun } from './user-run.js';
 
 /** Both halves at once: what a run without a write budget does. */
@@ -26,7 +26,7 @@ export async function rotateUser(
 /** Reads the user's facts and decides; changes nothing. A failure to read ends the user. */
 export async function assessUser(
   run: UserRun,
-): Promise<{ readonly plan: UserPlan } | { readonly finish: Finish }> {
+): Promise<{ readonly plan: DecidedPlan } | { readonly finish: Finish }> {
   try {
     const facts = await gatherFacts(run);
     const plan = await decide(facts, { policy: run.policy, now: run.now() });
@@ -39,7 +39,7 @@ export async function assessUser(
 }
 
 /** Carries the plan out (a dry run describes it) and says how the user ended. */
-export async function completeUser(run: UserRun, plan: UserPlan): Promise<UserResult> {
+export async function completeUser(run: UserRun, plan: DecidedPlan): Promise<UserResult> {
   let finish: Finish;
   try {
     finish = run.dryRun ? await describePlan(run, plan) : await carryOut(run, plan);

@@ -73,6 +73,11 @@ export interface UserPlan {
   readonly hold?: boolean;
 }
 
+/** A plan as decide() makes it: with the record it was decided from, checked before any change. */
+export interface DecidedPlan extends UserPlan {
+  readonly basis: RecordReading;
+}
+
 /** How many secret writes the plan makes (GitHub counts every one). */
 export function plannedWrites(plan: UserPlan, targetCount: number): number {
   return plan.steps.reduce((writes, step) => {

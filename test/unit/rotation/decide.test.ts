@@ -147,10 +147,40 @@ describe('decide with a done record (the last rotation finished)', () => {
     expect(p.current?.id).toBe('B');
   });
 
-  it('forgets a record whose key is gone, and then decides without it', async () => {
-    const p = await plan({ keys: [key('C', 'Active', 10)], record: done });
+  it('forgets a record whose key is gone from every target, and then decides without it', async () => {
+    // A person finished a rotation by hand: C pasted into every target, B deleted.
+    const p = await plan({
+      keys: [key('C', 'Active', 10)],
+      record: done,
+      stamps: [stamp(T1, daysAgo(10)), stamp(T2, daysAgo(10))],
+    });
     expect(kinds(p.steps)).toEqual(['clear-record']);
     expect(p.verdict).toBe('fresh');
+  });
+
+  it('writes a new key to every target when a target may still hold the key that is gone', async () => {
+    // A person deactivated B, which the targets hold, and made C for something else.
+    const p = await plan({
+      keys: [key('B', 'Inactive', 30), key('C', 'Active', 1)],
+      record: done,
+      stamps: [stamp(T1, daysAgo(30)), stamp(T2, daysAgo(10))],
+      lastUse: { B: daysAgo(1) },
+    });
+    expect(kinds(p.steps)).toEqual(['clear-record', 'delete-for-room', 'rotate']);
+    expect(removed(p.steps)).toEqual(['B']);
+    expect(p.reason).toMatch(/B, which every target got, is no longer active/);
+    // Named as replaced: a crash after making room leaves the record a trace of it.
+    expect(p.steps[2]).toMatchObject({ kind: 'rotate', old: undefined, replaces: 'B' });
+  });
+
+  it('leaves a re-enabled old key alone when the key that is gone is replaced', async () => {
+    const p = await plan({
+      keys: [key('A', 'Active', 200)],
+      record: done,
+      stamps: [stamp(T1, daysAgo(30))],
+    });
+    expect(kinds(p.steps)).toEqual(['clear-record', 'rotate']);
+    expect(p.steps[1]).toMatchObject({ kind: 'rotate', old: undefined });
   });
 });
 
@@ -206,6 +236,19 @@ describe('decide with an interrupted rotation', () => {
     });
     expect([p.verdict, removed(p.steps)]).toEqual(['blocked', []]);
     expect(p.reason).toMatch(/someone has it/);
+  });
+
+  it('never deletes as expired an inactive key some target may hold', async () => {
+    const partial = { ...writing, state: 'partial' as const, stoppedAt: after };
+    const p = await plan({
+      keys: [key('A', 'Inactive', 120), keys[1]!],
+      record: partial,
+      stamps: [stamp(T1, after), stamp(T2, daysAgo(120))],
+      lastUse: { A: daysAgo(30) },
+    });
+    expect(p.verdict).toBe('blocked');
+    expect(removed(p.steps)).toEqual([]);
+    expect(p.reason).toMatch(/A in octo\/b .*, which no longer works/);
   });
 
   it('stays stuck, with both keys active, when the targets disagree', async () => {
@@ -327,6 +370,16 @@ describe('decide after the switch: the overlap window and usage evidence', () =>
     );
     expect(p.verdict).toBe('retire');
     expect(p.lookedUp).toEqual([]);
+  });
+
+  it('rotates the old key again, to be retired, when the new key is gone from every target', async () => {
+    const p = await plan({
+      keys: [keys[0]!, { ...keys[1]!, status: 'Inactive' }],
+      record,
+      stamps: held,
+    });
+    expect(kinds(p.steps)).toEqual(['clear-record', 'delete-for-room', 'rotate']);
+    expect(p.steps[2]).toMatchObject({ kind: 'rotate', old: { id: 'A' } });
   });
 
   it('marks the rotation done when a person already retired the old key', async () => {

@@ -1,8 +1,11 @@
 import { beforeEach, describe, expect, it } from '@jest/globals';
 import type { RotationDeps } from '../../../src/rotation/ports.js';
-import { rotateUser } from '../../../src/rotation/rotate-user.js';
+import { encodeRecord } from '../../../src/rotation/lifecycle-record.js';
+import { assessUser, completeUser, rotateUser } from '../../../src/rotation/rotate-user.js';
+import { startUserRun } from '../../../src/rotation/user-run.js';
 import type { RotationPolicy, UserSpec } from '../../../src/model/settings.js';
 import type { Target } from '../../../src/model/secret-target.js';
+import { recordOf } from '../support/facts.js';
 import { FakeIam, FakeSecretStore, FakeVerifier } from '../support/fakes.js';
 import { DEFAULT_POLICY, NOW, daysAgo } from '../support/fixtures.js';
 
@@ -241,5 +244,25 @@ describe('rotateUser with the default overlap window', () => {
     expect(states).toEqual(['creating', 'writing', 'switched', 'done']);
     const order = iam.calls.map((c) => c.op).filter((op) => op !== 'listKeys' && op !== 'listTags');
     expect(order).toEqual(['tagUser', 'createKey', 'tagUser', 'tagUser', 'setStatus', 'tagUser']);
+  });
+});
+
+describe('a plan carried out after another run changed the user', () => {
+  it('changes nothing when another run recorded a rotation after this one read the user', async () => {
+    iam.seed('ci-deploy', [{ id: 'AKIAOLD', status: 'Active', createdAt: daysAgo(120) }]);
+    const run = startUserRun(USER, deps, { policy: POLICY, dryRun: false });
+    const assessed = await assessUser(run);
+    if (!('plan' in assessed)) throw new Error('expected a plan');
+    expect(assessed.plan.verdict).toBe('rotate');
+    // Every user is assessed before any is carried out: another run rotates this one meanwhile.
+    const other = recordOf({ state: 'switched', oldKeyId: 'AKIAOLD', newKeyId: 'AKIAOTHER' });
+    iam.tags.set('ci-deploy', encodeRecord({ ...other, startedAt: NOW, switchedAt: NOW }));
+    const changesBefore = iam.calls.length;
+    const result = await completeUser(run, assessed.plan);
+    expect(result.outcome).toBe('failed');
+    expect(result.message).toMatch(/changed after this run read it: another run is at work/);
+    expect(iam.calls.slice(changesBefore).map((c) => c.op)).toEqual(['listTags']);
+    expect(secrets.writes).toEqual([]);
+    expect(iam.tags.get('ci-deploy')).toMatchObject({ 'key-rotation:new-key': 'AKIAOTHER' });
   });
 });
