@@ -43,7 +43,9 @@ export function awsErrorXml(code, message, type = 'Sender') {
  * @typedef {{ status: number, body?: string, headers?: Record<string, string> }} ErrorFault
  *   answered instead of forwarding (body defaults to an InternalFailure error)
  * @typedef {{ delayMs: number }} DelayFault waits, then forwards
- * @typedef {ErrorFault | 'drop' | DelayFault} FaultResponse `drop` closes the connection
+ * @typedef {{ until: Promise<unknown> }} HoldFault waits until the promise settles, then forwards
+ *   (a test opens it when another run has got somewhere, rather than guessing a delay)
+ * @typedef {ErrorFault | 'drop' | DelayFault | HoldFault} FaultResponse `drop` closes the connection
  *
  * @typedef {object} FaultSpec
  * @property {string} action the action to fault, e.g. `CreateAccessKey`
@@ -75,9 +77,13 @@ function checkFault({ action, times = 1, skip = 0, response }) {
     response === 'drop' ||
     (typeof response === 'object' &&
       response !== null &&
-      (Number.isInteger(response.status) || Number.isFinite(response.delayMs)));
+      (Number.isInteger(response.status) ||
+        Number.isFinite(response.delayMs) ||
+        response.until instanceof Promise));
   if (!valid)
-    throw new TypeError('injectFault: response must be { status, body? }, "drop" or { delayMs }');
+    throw new TypeError(
+      'injectFault: response must be { status, body? }, "drop", { delayMs } or { until }',
+    );
   if (!(Number.isInteger(times) && times >= 1 && Number.isInteger(skip) && skip >= 0))
     throw new TypeError('injectFault: times must be >= 1 and skip >= 0');
   return { action, times, skip, response };
@@ -154,8 +160,11 @@ export async function startAwsProxy({ target }) {
       res.end(fault.body ?? awsErrorXml('InternalFailure', 'injected fault', 'Receiver'));
       return;
     }
-    if (fault) await local.wait(fault.delayMs);
-    if (local.closing()) return;
+    if (fault?.until) await local.hold(fault.until);
+    else if (fault) await local.wait(fault.delayMs);
+    // A caller killed while its call was held never sees it land: no late change under a test's
+    // next run.
+    if (local.closing() || req.socket.destroyed) return;
     res.on('finish', () => (call.status = res.statusCode));
     await forward(req, body, res);
   }

@@ -7,6 +7,8 @@ import http from 'node:http';
  * @typedef {object} LocalServer
  * @property {string} url `http://127.0.0.1:PORT`
  * @property {(ms: number) => Promise<void>} wait resolves after `ms`, or at once on close
+ * @property {(until: Promise<unknown>) => Promise<void>} hold resolves once `until` settles, or at
+ *   once on close
  * @property {() => boolean} closing true once close() was called
  * @property {() => Promise<void>} close stops listening, ends waits, drops connections; idempotent
  */
@@ -47,6 +49,17 @@ export async function startLocalServer(handle) {
           }, ms),
         };
         waits.add(entry);
+      });
+    },
+    hold(until) {
+      return new Promise((resolve) => {
+        const entry = { resolve, timer: undefined };
+        waits.add(entry);
+        const release = () => {
+          waits.delete(entry);
+          resolve();
+        };
+        until.then(release, release);
       });
     },
     async close() {

@@ -234,6 +234,18 @@ async function startConcurrent(
   return { ...result, report };
 }
 
+/** A fault response that holds a call until the test opens it (the other run got somewhere). */
+function gate(): { until: Promise<void>; open: () => void } {
+  let open = (): void => undefined;
+  const until = new Promise<void>((resolve) => (open = resolve));
+  return { until, open };
+}
+
+/** Lets the emulators answer until `done` holds; the runs are separate processes. */
+async function waitFor(done: () => boolean): Promise<void> {
+  while (!done()) await new Promise((resolve) => setTimeout(resolve, 20));
+}
+
 const outcomeOf = (run: { report: Record<string, unknown>[] }, user: string) =>
   run.report.find((r) => r['user'] === user) as
     | { outcome: string; message: string; deletedKeyIds: string[]; deactivatedKeyIds: string[] }
@@ -635,18 +647,17 @@ describe('5. two runs at once', () => {
     const [old] = world.moto.state.users[user]!;
     world.proxy.reset();
     world.github.reset();
-    // The slow run's check of the first target hangs while the fast run rotates the user
-    // (well within the delay, even on a loaded machine).
+    // The slow run's check of the first target is held until the fast run has rotated the user.
+    const held = gate();
     world.github.injectFault({
       method: 'GET',
       path: `/repos/octo/${reposOf(user)[0]}/actions/secrets/public-key`,
-      response: { delayMs: 10_000 },
+      response: { until: held.until },
     });
     const slow = startConcurrent([user], '9101');
-    while (!world.github.requests.some((r: { fault?: boolean }) => r.fault)) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    await waitFor(() => world.github.requests.some((r: { fault?: boolean }) => r.fault));
     const fast = await startConcurrent([user], '9102');
+    held.open();
     expect(outcomeOf(fast, user)!.outcome).toBe('rotated');
     const slowRun = await slow;
     expect(slowRun.code).toBe(1);
@@ -668,16 +679,16 @@ describe('5. two runs at once', () => {
     const [old] = world.moto.state.users[user]!;
     world.proxy.reset();
     world.github.reset();
+    const held = gate();
     world.github.injectFault({
       method: 'GET',
       path: `/repos/octo/${reposOf(user)[0]}/actions/secrets/public-key`,
-      response: { delayMs: 10_000 },
+      response: { until: held.until },
     });
     const slow = startConcurrent([user], '9201');
-    while (!world.github.requests.some((r: { fault?: boolean }) => r.fault)) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    await waitFor(() => world.github.requests.some((r: { fault?: boolean }) => r.fault));
     const fast = await startConcurrent([user], '9202');
+    held.open();
     expect(outcomeOf(fast, user)!.outcome).toBe('rotated');
     await slow;
     checked = [user];
@@ -697,16 +708,21 @@ describe('5b. two runs that pass the record check at the same moment', () => {
     const users = ['tie-one', 'tie-room'];
     world.proxy.reset();
     world.github.reset();
-    // The first record writes (creating) are held back, so both runs have checked the record
-    // before either lands. IAM has no conditional write: depending on the order they land in,
+    // The first record writes (creating) are held back until all four have arrived, so both
+    // runs have checked the record before either lands. IAM has no conditional write: depending on the order they land in,
     // the slower run's record may replace the faster one's (docs/design.md). What must hold in
     // every order: one rotation, at most two keys, every target working, and a later run that
     // deletes nothing a target holds.
-    world.proxy.injectFault({ action: 'TagUser', times: 4, response: { delayMs: 1_500 } });
-    const [one, two] = await Promise.all([
+    const held = gate();
+    world.proxy.injectFault({ action: 'TagUser', times: 4, response: { until: held.until } });
+    const both = Promise.all([
       startConcurrent(users, '9301', { concurrency: '2' }),
       startConcurrent(users, '9302', { concurrency: '2' }),
     ]);
+    const heldCalls = () => world.proxy.calls.filter((c: { fault?: boolean }) => c.fault).length;
+    await waitFor(() => heldCalls() === 4);
+    held.open();
+    const [one, two] = await both;
     checked = users;
     unfinished = users;
     for (const user of users) {

@@ -178,6 +178,21 @@ describe('GitHub stand-in', () => {
     expect((await call('GET', path)).status).toBe(200);
   });
 
+  it('holds a request until the test opens it, then answers it as usual', async () => {
+    let open = (): void => undefined;
+    const until = new Promise<void>((resolve) => (open = resolve));
+    github.injectFault({ path: /public-key$/, response: { until } });
+    let answered = false;
+    const held = call('GET', `${REPO_SECRETS}/public-key`).then((result) => {
+      answered = true;
+      return result;
+    });
+    while (!github.requests.some((r) => r.fault)) await new Promise((r) => setImmediate(r));
+    expect(answered).toBe(false);
+    open();
+    expect((await held).status).toBe(200);
+  });
+
   it('stores visibility and repository ids of a selected organization secret', async () => {
     const body = {
       ...(await sealFor(ORG_SECRETS, 'org value')),

@@ -260,6 +260,23 @@ describe('moto harness (seeded IAM and STS behind the proxy)', () => {
     expect(() => proxy.injectFault({ action: 'X', response: {} as never })).toThrow(TypeError);
   });
 
+  test('a hold fault forwards only once the test opens it', async () => {
+    const { iam } = clients(proxy.url, admin, 1);
+    let open = (): void => undefined;
+    const until = new Promise<void>((resolve) => (open = resolve));
+    proxy.injectFault({ action: 'ListAccessKeys', response: { until } });
+    let answered = false;
+    const held = iam.send(new ListAccessKeysCommand({ UserName: 'admin' })).then((out) => {
+      answered = true;
+      return out;
+    });
+    while (!proxy.calls.some((c) => c.fault)) await new Promise((r) => setImmediate(r));
+    expect(answered).toBe(false);
+    open();
+    expect((await held).AccessKeyMetadata).toHaveLength(1);
+    expect(proxy.calls).toMatchObject([{ action: 'ListAccessKeys', status: 200, fault: true }]);
+  });
+
   test('backdateKey moves a key back in time', async () => {
     const { iam } = clients(proxy.url, admin);
     const createdOf = async () =>

@@ -8,10 +8,11 @@
  * @property {number} [times] how many matching requests get the fault (default 1)
  * @property {number} [skip] how many matching requests to let through first (default 0)
  * @property {{ status: number, headers?: Record<string, string>, body?: unknown }
- *   | 'drop' | { delayMs: number }
+ *   | 'drop' | { delayMs: number } | { until: Promise<unknown> }
  *   | (() => { status: number, headers?: Record<string, string>, body?: unknown })} response
  *   what those requests get instead; a function is asked when the request arrives (to answer
- *   with something only known then, such as a misbehaving API echoing a stored value)
+ *   with something only known then, such as a misbehaving API echoing a stored value); `until`
+ *   holds the request until the promise settles, then answers it as usual
  */
 
 function checkSpec({ path, response, times = 1, skip = 0 }) {
@@ -22,9 +23,12 @@ function checkSpec({ path, response, times = 1, skip = 0 }) {
     typeof response === 'function' ||
     response === 'drop' ||
     Number.isInteger(response?.status) ||
-    (typeof response?.delayMs === 'number' && response.delayMs >= 0);
+    (typeof response?.delayMs === 'number' && response.delayMs >= 0) ||
+    response?.until instanceof Promise;
   if (!valid)
-    throw new TypeError('injectFault: response must be { status }, "drop" or { delayMs }');
+    throw new TypeError(
+      'injectFault: response must be { status }, "drop", { delayMs } or { until }',
+    );
   if (!Number.isInteger(times) || times < 1 || !Number.isInteger(skip) || skip < 0) {
     throw new TypeError('injectFault: times must be >= 1 and skip >= 0');
   }

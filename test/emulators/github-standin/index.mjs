@@ -293,7 +293,10 @@ export async function startGitHubStandIn(options = {}) {
       return;
     }
     if (fault?.delayMs !== undefined) await local.wait(fault.delayMs);
-    if (local.closing()) return;
+    if (fault?.until !== undefined) await local.hold(fault.until);
+    // A caller killed while its request was held never sees it land: no late change under a
+    // test's next run.
+    if (local.closing() || req.socket.destroyed) return;
     const result = fault?.status !== undefined ? fault : answer(prepared, req, record, violate);
     record.status = result.status;
     send(res, result);
