@@ -3,13 +3,16 @@
 // GitHub calls by operation and per user, secret writes, deferred users, secondary-limit hits and
 // peak memory, as JSON.
 //
-//   node scripts/bench.mjs [--scenario rotate|nothing-due|budgeted] [--users 200]
+//   node scripts/bench.mjs [--scenario rotate|nothing-due|budgeted|audit] [--users 200]
 //                          [--concurrency 4] [--max-writes 400]
 //
 //   rotate       every user has a stale key and one target (every fifth also an organization
 //                secret): the cost of rotating, and the write pace
 //   nothing-due  every user's key is young: the cost of a run with nothing to do
 //   budgeted     every user is due, more writes than max-writes-per-run: the deferral
+//   audit        N users in the account, 2 of them configured (too few for the credential report
+//                fast path), `audit: report`: what the audit adds. Seeded keys were never used,
+//                so every user older than a day is listed; every tenth is also 120 days old
 //
 // ACTION_ENTRY=<path to another dist/index.js> measures another build the same way.
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -30,7 +33,7 @@ const { values } = parseArgs({
   },
 });
 const SCENARIO = values.scenario;
-if (!['rotate', 'nothing-due', 'budgeted'].includes(SCENARIO)) {
+if (!['rotate', 'nothing-due', 'budgeted', 'audit'].includes(SCENARIO)) {
   throw new Error(`unknown scenario ${SCENARIO}`);
 }
 const N = Number(values.users);
@@ -45,7 +48,8 @@ function targetsOf(i) {
   return i % 5 === 0 && SCENARIO === 'rotate' ? `${repo}\n${org}` : repo;
 }
 
-const config = `users:\n${Array.from({ length: N }, (_, i) => `  - name: bench-${i}\n    targets:\n${targetsOf(i)}`).join('\n')}\n`;
+const CONFIGURED = SCENARIO === 'audit' ? Math.min(N, 2) : N;
+const config = `users:\n${Array.from({ length: CONFIGURED }, (_, i) => `  - name: bench-${i}\n    targets:\n${targetsOf(i)}`).join('\n')}\n`;
 const targetCount = config.split('\n').filter((line) => line.startsWith('      - ')).length;
 
 // Preloaded into the action's process: records its peak resident memory on exit.
@@ -57,14 +61,17 @@ writeFileSync(
   `process.on('exit', () => require('fs').writeFileSync(${JSON.stringify(rssFile)}, String(process.resourceUsage().maxRSS)));\n`,
 );
 
-const ageDays = SCENARIO === 'nothing-due' ? 10 : 120;
+const ageDays = SCENARIO === 'nothing-due' || SCENARIO === 'audit' ? 10 : 120;
+/** In the audit scenario, every tenth user (none of the configured two) has a stale key. */
+const ageOf = (i) =>
+  SCENARIO === 'audit' && i >= CONFIGURED && i % 10 === 0 ? 120 : ageDays + (i % 30);
 const seed = {
   users: [
     { name: 'rotation-admin', keys: [{ status: 'Active', ageDays: 1 }] },
     ...Array.from({ length: N }, (_, i) => ({
       name: `bench-${i}`,
       // Ages spread over a month, so "oldest first" has something to order.
-      keys: [{ status: 'Active', ageDays: ageDays + (i % 30) }],
+      keys: [{ status: 'Active', ageDays: ageOf(i) }],
     })),
   ],
 };
@@ -89,6 +96,7 @@ try {
       config: 'bench.yml',
       concurrency: values.concurrency,
       'max-writes-per-run': values['max-writes'],
+      ...(SCENARIO === 'audit' ? { audit: 'report' } : {}),
     },
     files: { 'bench.yml': config },
     timeoutMs: 3 * 3600_000,
@@ -126,6 +134,7 @@ try {
     secondaryLimitHits: github.secondaryLimitHits?.() ?? 0,
     peakRssMiB: Number((Number(readFileSync(rssFile, 'utf8')) / 1024).toFixed(1)),
     summaryBytes: Buffer.byteLength(run.summary),
+    ...(SCENARIO === 'audit' ? { auditEntries: JSON.parse(run.outputs.audit ?? '[]').length } : {}),
   };
   console.log(JSON.stringify(result, null, 2));
 } finally {
