@@ -14,6 +14,7 @@ import {
 } from '@aws-sdk/client-iam';
 import { runAction } from '../emulators/action-runner.mjs';
 import { awsErrorXml } from '../emulators/aws-proxy.mjs';
+import { gate, waitFor } from './support/gate.js';
 import {
   TOKEN,
   expectNoLeaks,
@@ -234,18 +235,6 @@ async function startConcurrent(
   return { ...result, report };
 }
 
-/** A fault response that holds a call until the test opens it (the other run got somewhere). */
-function gate(): { until: Promise<void>; open: () => void } {
-  let open = (): void => undefined;
-  const until = new Promise<void>((resolve) => (open = resolve));
-  return { until, open };
-}
-
-/** Lets the emulators answer until `done` holds; the runs are separate processes. */
-async function waitFor(done: () => boolean): Promise<void> {
-  while (!done()) await new Promise((resolve) => setTimeout(resolve, 20));
-}
-
 const outcomeOf = (run: { report: Record<string, unknown>[] }, user: string) =>
   run.report.find((r) => r['user'] === user) as
     | { outcome: string; message: string; deletedKeyIds: string[]; deactivatedKeyIds: string[] }
@@ -255,6 +244,41 @@ const activeIds = async (user: string) =>
   (await world.keysOf(user)).filter((k) => k.status === 'Active').map((k) => k.id);
 
 // ------------------------------------------------------------------------------------------------
+
+/**
+ * A slow run is held at its first target's check while a fast run rotates the user; then the slow
+ * run goes on with the plan it made before. Returns the slow run.
+ */
+async function slowBehindFast(user: string, ports: [string, string]) {
+  world.proxy.reset();
+  world.github.reset();
+  const held = gate();
+  world.github.injectFault({
+    method: 'GET',
+    path: `/repos/octo/${reposOf(user)[0]}/actions/secrets/public-key`,
+    response: { until: held.until },
+  });
+  const slow = startConcurrent([user], ports[0]);
+  await waitFor(() => world.github.requests.some((r: { fault?: boolean }) => r.fault));
+  const fast = await startConcurrent([user], ports[1]);
+  held.open();
+  expect(outcomeOf(fast, user)!.outcome).toBe('rotated');
+  const slowRun = await slow;
+  checked = [user];
+  expect(await world.recordOf(user)).toMatchObject({ 'key-rotation:state': 'switched' });
+  return slowRun;
+}
+
+/** The fast run's rotation is finished by a later run as usual: its old key is retired. */
+async function expectRetiredLater(user: string, oldKeyId: string) {
+  await passTime(30, [user]);
+  await world.moto.setLastUsed(oldKeyId, 28 * 60);
+  const later = await rotate(user);
+  expect(outcomeOf(later, user)).toMatchObject({
+    outcome: 'retired',
+    deactivatedKeyIds: [oldKeyId],
+  });
+}
 
 describe('1. keys made by people', () => {
   it('two old keys, one used yesterday: fail changes nothing; least-recently-used deletes only the unused one', async () => {
@@ -645,61 +669,17 @@ describe('5. two runs at once', () => {
   it('a run whose plan went stale while another rotated the user does not undo that rotation', async () => {
     const user = 'stale-one';
     const [old] = world.moto.state.users[user]!;
-    world.proxy.reset();
-    world.github.reset();
-    // The slow run's check of the first target is held until the fast run has rotated the user.
-    const held = gate();
-    world.github.injectFault({
-      method: 'GET',
-      path: `/repos/octo/${reposOf(user)[0]}/actions/secrets/public-key`,
-      response: { until: held.until },
-    });
-    const slow = startConcurrent([user], '9101');
-    await waitFor(() => world.github.requests.some((r: { fault?: boolean }) => r.fault));
-    const fast = await startConcurrent([user], '9102');
-    held.open();
-    expect(outcomeOf(fast, user)!.outcome).toBe('rotated');
-    const slowRun = await slow;
-    expect(slowRun.code).toBe(1);
-    expect(outcomeOf(slowRun, user)!.message).toMatch(/changed after this run read it/);
-    checked = [user];
-    expect(await world.recordOf(user)).toMatchObject({ 'key-rotation:state': 'switched' });
-    // The rotation the fast run made is finished by a later run as usual.
-    await passTime(30, [user]);
-    await world.moto.setLastUsed(old!.accessKeyId, 28 * 60);
-    const later = await rotate(user);
-    expect(outcomeOf(later, user)).toMatchObject({
-      outcome: 'retired',
-      deactivatedKeyIds: [old!.accessKeyId],
-    });
+    const slow = await slowBehindFast(user, ['9101', '9102']);
+    expect(slow.code).toBe(1);
+    expect(outcomeOf(slow, user)!.message).toMatch(/changed after this run read it/);
+    await expectRetiredLater(user, old!.accessKeyId);
   });
 
   it("a stale plan that makes room does not leave its record over the other run's", async () => {
     const user = 'stale-room';
     const [old] = world.moto.state.users[user]!;
-    world.proxy.reset();
-    world.github.reset();
-    const held = gate();
-    world.github.injectFault({
-      method: 'GET',
-      path: `/repos/octo/${reposOf(user)[0]}/actions/secrets/public-key`,
-      response: { until: held.until },
-    });
-    const slow = startConcurrent([user], '9201');
-    await waitFor(() => world.github.requests.some((r: { fault?: boolean }) => r.fault));
-    const fast = await startConcurrent([user], '9202');
-    held.open();
-    expect(outcomeOf(fast, user)!.outcome).toBe('rotated');
-    await slow;
-    checked = [user];
-    expect(await world.recordOf(user)).toMatchObject({ 'key-rotation:state': 'switched' });
-    await passTime(30, [user]);
-    await world.moto.setLastUsed(old!.accessKeyId, 28 * 60);
-    const later = await rotate(user);
-    expect(outcomeOf(later, user)).toMatchObject({
-      outcome: 'retired',
-      deactivatedKeyIds: [old!.accessKeyId],
-    });
+    await slowBehindFast(user, ['9201', '9202']);
+    await expectRetiredLater(user, old!.accessKeyId);
   });
 });
 

@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/glob
 import sodium from 'libsodium-wrappers';
 import { startGitHubStandIn } from '../emulators/github-standin/index.mjs';
 import type { GitHubStandIn } from '../emulators/github-standin/index.mjs';
+import { gate, waitFor } from './support/gate.js';
 
 const WRITE = 'ghs_write';
 const FORBIDDEN = 'ghs_forbidden';
@@ -179,15 +180,14 @@ describe('GitHub stand-in', () => {
   });
 
   it('holds a request until the test opens it, then answers it as usual', async () => {
-    let open = (): void => undefined;
-    const until = new Promise<void>((resolve) => (open = resolve));
+    const { until, open } = gate();
     github.injectFault({ path: /public-key$/, response: { until } });
     let answered = false;
     const held = call('GET', `${REPO_SECRETS}/public-key`).then((result) => {
       answered = true;
       return result;
     });
-    while (!github.requests.some((r) => r.fault)) await new Promise((r) => setImmediate(r));
+    await waitFor(() => github.requests.some((r) => r.fault));
     expect(answered).toBe(false);
     open();
     expect((await held).status).toBe(200);

@@ -22,6 +22,7 @@ import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { awsErrorXml, startAwsProxy } from '../emulators/aws-proxy.mjs';
 import { startMoto } from '../emulators/moto/index.mjs';
+import { gate, waitFor } from './support/gate.js';
 
 const DAY = 86_400_000;
 const ACCOUNT = '210987654321';
@@ -262,15 +263,14 @@ describe('moto harness (seeded IAM and STS behind the proxy)', () => {
 
   test('a hold fault forwards only once the test opens it', async () => {
     const { iam } = clients(proxy.url, admin, 1);
-    let open = (): void => undefined;
-    const until = new Promise<void>((resolve) => (open = resolve));
+    const { until, open } = gate();
     proxy.injectFault({ action: 'ListAccessKeys', response: { until } });
     let answered = false;
     const held = iam.send(new ListAccessKeysCommand({ UserName: 'admin' })).then((out) => {
       answered = true;
       return out;
     });
-    while (!proxy.calls.some((c) => c.fault)) await new Promise((r) => setImmediate(r));
+    await waitFor(() => proxy.calls.some((c) => c.fault));
     expect(answered).toBe(false);
     open();
     expect((await held).AccessKeyMetadata).toHaveLength(1);
