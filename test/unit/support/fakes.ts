@@ -129,6 +129,8 @@ export class FakeSecretStore implements SecretStore {
   readonly failingWrites = new Set<string>();
   /** Writes that fail like a 5xx or a timeout: GitHub may have stored them. */
   readonly uncertainWrites = new Set<string>();
+  /** Writes that fail only their first N times (refused unless `mayHaveStored`). */
+  readonly failFirst = new Map<string, { times: number; mayHaveStored: boolean }>();
   /** When each slot was last written; seeded by tests to imitate earlier runs. */
   readonly stamps = new Map<string, Date>();
 
@@ -145,6 +147,11 @@ export class FakeSecretStore implements SecretStore {
 
   async write(target: Target, name: string, value: string): Promise<void> {
     const slot = FakeSecretStore.slot(target, name);
+    const flaky = this.failFirst.get(slot);
+    if (flaky && flaky.times > 0) {
+      flaky.times -= 1;
+      throw new TargetError(`${slot}: GitHub failed`, { mayHaveStored: flaky.mayHaveStored });
+    }
     if (this.failingWrites.has(slot)) {
       throw new TargetError(`${slot}: GitHub refused (422)`, { mayHaveStored: false });
     }
