@@ -43,7 +43,7 @@ describe('IAM gateway', () => {
   });
 
   it('masks the new secret before returning the key', async () => {
-    iamMock.on(CreateAccessKeyCommand).resolves({
+    iamMock.on(CreateAccessKeyCommand, { UserName: 'u' }).resolves({
       AccessKey: {
         UserName: 'u',
         AccessKeyId: 'AKIANEW',
@@ -56,6 +56,26 @@ describe('IAM gateway', () => {
     const key = await createIamGateway(() => client, mask).createKey('u');
     expect(mask).toHaveBeenCalledWith('sekret');
     expect(key).toMatchObject({ id: 'AKIANEW', secret: 'sekret' });
+  });
+
+  it('refuses an answer without a whole key, having masked any secret it held', async () => {
+    iamMock.on(CreateAccessKeyCommand).resolves({
+      AccessKey: { UserName: 'u', SecretAccessKey: 'half', Status: 'Active' } as never,
+    });
+    const mask = jest.fn();
+    await expect(createIamGateway(() => client, mask).createKey('u')).rejects.toThrow(
+      'IAM CreateAccessKey returned no key for u',
+    );
+    expect(mask).toHaveBeenCalledWith('half');
+  });
+
+  it('dates a key IAM returned without a creation date now', async () => {
+    iamMock.on(CreateAccessKeyCommand).resolves({
+      AccessKey: { UserName: 'u', AccessKeyId: 'AKIANEW', SecretAccessKey: 's' } as never,
+    });
+    const before = Date.now();
+    const key = await createIamGateway(() => client, jest.fn()).createKey('u');
+    expect(key.createdAt.getTime()).toBeGreaterThanOrEqual(before);
   });
 
   it('reads last use, or null when never used', async () => {
