@@ -22,9 +22,10 @@ export interface Allocation {
 }
 
 export function allocateWrites(claims: readonly BudgetClaim[], budget: number): Allocation {
+  // Array sort is stable: equal claims keep their order.
   const order = claims
     .map((claim, index) => ({ claim, index }))
-    .sort((a, b) => compareClaims(a.claim, b.claim) || a.index - b.index);
+    .sort((a, b) => compareClaims(a.claim, b.claim));
   const starts = claims.map(() => false);
   let left = budget;
   for (const { claim, index } of order) {

@@ -303,6 +303,17 @@ describe('decide with an interrupted rotation', () => {
     const creating = recordOf({ state: 'creating', oldKeyId: 'A', startedAt: started });
     const p = await plan({ keys: [key('A', 'Active', 120)], record: creating });
     expect(kinds(p.steps)).toEqual(['clear-record', 'rotate']);
+    expect(p.reason).toMatch(
+      /^run octo\/ops\/1\/1 stopped before creating a key; its record was cleared/,
+    );
+  });
+
+  it('names a run the record does not name as unknown', async () => {
+    const creating = recordOf({ state: 'creating', oldKeyId: 'A', startedAt: started, run: '' });
+    const unnamed = await plan({ keys, record: creating });
+    expect(unnamed.reason).toMatch(/^run unknown stopped while creating a key \(started /);
+    const before = await plan({ keys: [key('A', 'Active', 120)], record: creating });
+    expect(before.reason).toMatch(/^run unknown stopped before creating a key/);
   });
 
   it('refuses a record it cannot read, touching nothing', async () => {

@@ -45,4 +45,31 @@ describe('allocateWrites', () => {
     const { starts } = allocateWrites([claim(2, 400, true), claim(2, 100)], 2);
     expect(starts).toEqual([false, true]);
   });
+
+  it('keeps the order of the claims between equally old keys', () => {
+    const same = daysAgo(100);
+    const claims = [0, 1, 2, 3].map(() => ({ writes: 2, keyCreatedAt: same, last: false }));
+    expect(allocateWrites(claims, 4).starts).toEqual([true, true, false, false]);
+  });
+
+  it('orders by age in any input order, own user last whatever its place', () => {
+    for (const ages of [
+      [10, 20, 30, 40, 50],
+      [50, 40, 30, 20, 10],
+      [30, 10, 50, 20, 40],
+    ]) {
+      const claims = ages.map((age) => claim(2, age));
+      const starts = allocateWrites(claims, 4).starts;
+      expect(ages.filter((_, i) => starts[i])).toEqual(expect.arrayContaining([50, 40]));
+      expect(starts.filter(Boolean)).toHaveLength(2);
+    }
+    const own = [claim(2, 10), claim(2, 500, true), claim(2, 20)];
+    expect(allocateWrites(own, 4).starts).toEqual([true, false, true]);
+    expect(allocateWrites([claim(2, 500, true), claim(2, 1)], 2).starts).toEqual([false, true]);
+  });
+
+  it('puts a user without a key before even a key created at the epoch', () => {
+    const epoch = { writes: 2, keyCreatedAt: new Date(0), last: false };
+    expect(allocateWrites([epoch, claim(2, undefined)], 2).starts).toEqual([false, true]);
+  });
 });
