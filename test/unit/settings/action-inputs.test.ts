@@ -1,20 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
-import {
-  InputError,
-  readSettings,
-  type InputContext,
-} from '../../../src/settings/action-inputs.js';
+import { readSettings } from '../../../src/settings/action-inputs.js';
 import { DEFAULT_POLICY } from '../support/fixtures.js';
+import { ONE_USER_CONFIG, contextWith, readOutcome } from '../support/inputs.js';
 
-const context: InputContext = {
-  workflowRepository: 'octo/app',
-  readFile: (path) => {
-    if (path === 'rotation.yml') {
-      return 'users:\n  - name: ci-deploy\n    targets:\n      - organization: octo\n';
-    }
-    throw Object.assign(new Error('missing'), { code: 'ENOENT' });
-  },
-};
+const context = contextWith({ 'rotation.yml': ONE_USER_CONFIG });
 
 const read =
   (inputs: Record<string, string>) =>
@@ -22,13 +11,9 @@ const read =
     inputs[name] ?? '';
 
 function problemsOf(inputs: Record<string, string>): readonly string[] {
-  try {
-    readSettings(read(inputs), context);
-  } catch (error) {
-    if (error instanceof InputError) return error.problems;
-    throw error;
-  }
-  throw new Error('expected an InputError');
+  const { settings, problems } = readOutcome(inputs, context);
+  if (settings) throw new Error('expected an InputError');
+  return problems;
 }
 
 describe('readSettings', () => {

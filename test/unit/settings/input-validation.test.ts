@@ -4,35 +4,21 @@
  * inputs too.
  */
 import { describe, expect, it } from '@jest/globals';
-import {
-  InputError,
-  readSettings,
-  type InputContext,
-} from '../../../src/settings/action-inputs.js';
+import type { InputContext } from '../../../src/settings/action-inputs.js';
 import { Problems } from '../../../src/settings/input-parsing.js';
 import { inShard, parseShard, shardOf } from '../../../src/settings/shard.js';
+import { ONE_USER_CONFIG, contextWith, readOutcome } from '../support/inputs.js';
 
-const context: InputContext = {
-  workflowRepository: 'octo/app',
-  readFile: (path) => {
-    if (path === 'rotation.yml') {
-      return 'users:\n  - name: ci-deploy\n    targets:\n      - organization: octo\n';
-    }
-    if (path === 'broken.yml') return 'users: [';
-    throw new Error('no code');
-  },
-};
+const context = contextWith({
+  'rotation.yml': ONE_USER_CONFIG,
+  'broken.yml': 'users: [',
+  'gone.yml': new Error('no code'),
+});
 const PINNED = [7, 4, 7, 6];
 const BASE = { 'github-token': 't', 'iam-user': 'ci-deploy' };
 
-function outcome(inputs: Record<string, string>, ctx: InputContext = context) {
-  try {
-    return { settings: readSettings((name) => inputs[name] ?? '', ctx), problems: [] };
-  } catch (error) {
-    if (error instanceof InputError) return { settings: undefined, problems: error.problems };
-    throw error;
-  }
-}
+const outcome = (inputs: Record<string, string>, ctx: InputContext = context) =>
+  readOutcome(inputs, ctx);
 const problemsOf = (inputs: Record<string, string>, ctx?: InputContext) =>
   outcome({ ...BASE, ...inputs }, ctx).problems;
 const settingsOf = (inputs: Record<string, string>) => {
