@@ -1,7 +1,15 @@
 import { describe, expect, it } from '@jest/globals';
 import { ageInDays } from '../../../src/model/access-key.js';
 import { decide } from '../../../src/rotation/decide.js';
-import { isExpiredInactive, keysNeedingLastUse } from '../../../src/rotation/plan.js';
+import {
+  dueDate,
+  isDue,
+  isExpiredInactive,
+  keysNeedingLastUse,
+  leastRecentlyUsed,
+  newestFirst,
+  usedWithinOverlap,
+} from '../../../src/rotation/plan.js';
 import { factsOf } from '../support/facts.js';
 import type { KeyFact } from '../../../src/model/access-key.js';
 import type { RotationPolicy } from '../../../src/model/settings.js';
@@ -142,6 +150,59 @@ describe('keysNeedingLastUse', () => {
   });
   it('costs nothing for a user with one active key', () => {
     expect(keysNeedingLastUse([key('A', 'Active', 20)], POLICY, NOW)).toEqual([]);
+  });
+  it('asks from the day a key could be expired, and never twice', () => {
+    const keys = [key('I6', 'Inactive', 6), key('I7', 'Inactive', 7), key('K', 'Inactive', 9, 1)];
+    expect(keysNeedingLastUse(keys, POLICY, NOW).map((k) => k.id)).toEqual(['I7']);
+  });
+});
+
+describe('isDue and dueDate', () => {
+  it('a key is due from the day it is max-age-days old', () => {
+    expect(isDue(key('A', 'Active', 89), POLICY, NOW)).toBe(false);
+    expect(isDue(key('A', 'Active', 90), POLICY, NOW)).toBe(true);
+    expect(isDue(key('A', 'Active', 0), { ...POLICY, maxAgeDays: 0 }, NOW)).toBe(true);
+    expect(dueDate(key('A', 'Active', 10), POLICY)).toEqual(daysAgo(-80));
+  });
+});
+
+describe('usedWithinOverlap', () => {
+  const hoursAgo = (hours: number) => new Date(NOW.getTime() - hours * 3_600_000);
+  const used = (hours: number | null | undefined): KeyFact => ({
+    id: 'A',
+    status: 'Active',
+    createdAt: daysAgo(100),
+    ...(hours === undefined ? {} : { lastUsedAt: hours === null ? null : hoursAgo(hours) }),
+  });
+  const policy = { ...POLICY, overlapHours: 24 };
+  it('is true only for a use less than overlap-hours ago', () => {
+    expect(usedWithinOverlap(used(23.9), policy, NOW)).toBe(true);
+    expect(usedWithinOverlap(used(24), policy, NOW)).toBe(false);
+  });
+  it('is false for a key never used, not looked up, or with no overlap window', () => {
+    expect(usedWithinOverlap(used(null), policy, NOW)).toBe(false);
+    expect(usedWithinOverlap(used(undefined), policy, NOW)).toBe(false);
+    expect(usedWithinOverlap(used(1), { ...policy, overlapHours: 0 }, NOW)).toBe(false);
+  });
+});
+
+describe('leastRecentlyUsed and newestFirst', () => {
+  it('picks the key used longest ago, counting a never-used key from its creation', () => {
+    const keys = [
+      key('A', 'Active', 100, 2),
+      key('B', 'Active', 50, null),
+      key('C', 'Active', 60, 5),
+    ];
+    expect(leastRecentlyUsed(keys)?.id).toBe('B');
+    expect(leastRecentlyUsed([key('A', 'Active', 100, 2), key('C', 'Active', 60, 5)])?.id).toBe(
+      'C',
+    );
+    expect(leastRecentlyUsed([])).toBeUndefined();
+    expect(keys.map((k) => k.id)).toEqual(['A', 'B', 'C']);
+  });
+  it('sorts keys newest first', () => {
+    const keys = [key('A', 'Active', 100), key('B', 'Active', 5), key('C', 'Active', 50)];
+    expect([...keys].sort(newestFirst).map((k) => k.id)).toEqual(['B', 'C', 'A']);
   });
 });
 
