@@ -78,29 +78,43 @@ async function decideFor(keys: KeyFact[], policy: RotationPolicy, record?: Rotat
   });
 }
 
+/**
+ * Fails the test at the first broken promise, naming it and the case. The case is written out
+ * only then: there are some 80,000 of them.
+ */
+function promise(holds: boolean, what: string, context: () => unknown): void {
+  if (!holds) throw new Error(`${what}\n${JSON.stringify(context())}`);
+}
+
 /** The promises every plan keeps, whatever the record says. */
 function checkPromises(keys: KeyFact[], policy: RotationPolicy, plan: UserPlan): void {
   const removed = removedIds(plan.steps);
-  const context = JSON.stringify({ policy, keys, plan: { ...plan, reason: undefined } });
+  const context = () => ({ policy, keys, plan: { ...plan, reason: undefined } });
   const rotates = plan.steps.some((s) => s.kind === 'rotate');
-  // Never a third key.
-  expect([context, keys.length - removed.length + (rotates ? 1 : 0) <= 2]).toEqual([context, true]);
+  const kept = keys.length - removed.length + (rotates ? 1 : 0);
+  promise(kept <= 2, 'never a third key', context);
   for (const id of removed) {
     const key = keys.find((k) => k.id === id)!;
     if (key.status === 'Inactive') {
-      // Inactive keys go only to make room, or once unused for delete-inactive-after-days.
       const expired = age(key.lastUsedAt ?? key.createdAt) >= policy.deleteInactiveAfterDays;
       const forRoom = plan.steps.some((s) => s.kind === 'delete-for-room' && s.key.id === id);
-      expect([context, expired || forRoom]).toEqual([context, true]);
+      promise(
+        expired || forRoom,
+        `inactive ${id} goes only to make room, or once unused for delete-inactive-after-days`,
+        context,
+      );
     } else {
-      // An active key goes only by the policy's choice, and never while it is in use.
-      expect([context, policy.twoActiveKeys]).toEqual([context, 'delete-least-recently-used']);
+      promise(
+        policy.twoActiveKeys === 'delete-least-recently-used',
+        `active ${id} goes only by the policy's choice`,
+        context,
+      );
       const inUse =
         policy.overlapHours > 0 &&
         key.lastUsedAt !== null &&
         key.lastUsedAt !== undefined &&
         NOW.getTime() - key.lastUsedAt.getTime() < policy.overlapHours * 3_600_000;
-      expect([context, inUse]).toEqual([context, false]);
+      promise(!inUse, `active ${id} never goes while in use`, context);
     }
   }
 }
@@ -116,17 +130,22 @@ describe('decide over every combination', () => {
         const active = keys.filter((k) => k.status === 'Active');
         const allYoung =
           active.length > 0 && active.every((k) => age(k.createdAt) < policy.maxAgeDays);
-        const context = JSON.stringify({ policy, keys, verdict: plan.verdict });
-        // Young keys everywhere: fresh. Fresh: every active key left is young.
-        if (allYoung) expect([context, plan.verdict]).toEqual([context, 'fresh']);
+        const context = () => ({ policy, keys, verdict: plan.verdict });
+        promise(!allYoung || plan.verdict === 'fresh', 'young keys everywhere: fresh', context);
         const left = active.filter((k) => !removedIds(plan.steps).includes(k.id));
         const leftYoung =
           left.length > 0 && left.every((k) => age(k.createdAt) < policy.maxAgeDays);
-        if (plan.verdict === 'fresh') expect([context, leftYoung]).toEqual([context, true]);
-        // Two active keys, one of them due, and no record: the policy decides, never a guess.
-        if (active.length === 2 && !allYoung && policy.twoActiveKeys === 'fail') {
-          expect([context, plan.verdict]).toEqual([context, 'blocked']);
-        }
+        promise(
+          plan.verdict !== 'fresh' || leftYoung,
+          'fresh: every active key left is young',
+          context,
+        );
+        const twoDue = active.length === 2 && !allYoung && policy.twoActiveKeys === 'fail';
+        promise(
+          !twoDue || plan.verdict === 'blocked',
+          'two active keys, one due, no record: the policy decides (fail), never a guess',
+          context,
+        );
       }
     }
     expect(combinations).toBeGreaterThan(10_000);
@@ -146,9 +165,10 @@ describe('decide over every combination', () => {
         });
         const plan = await decideFor(keys, policy, record);
         checkPromises(keys, policy, plan);
-        expect(removedIds(plan.steps)).not.toContain('B');
+        const context = () => ({ policy, keys, plan });
+        promise(!removedIds(plan.steps).includes('B'), 'the recorded key B stays', context);
         const due = age(current.createdAt) >= policy.maxAgeDays;
-        expect(plan.verdict === 'fresh').toBe(!due);
+        promise((plan.verdict === 'fresh') === !due, 'fresh exactly when B is not due', context);
       }
     }
   });
@@ -163,8 +183,13 @@ describe('decide over every combination', () => {
             age(k.lastUsedAt ?? k.createdAt) >= policy.deleteInactiveAfterDays,
         );
         const removed = removedIds(plan.steps);
-        for (const key of expired)
-          expect([key.id, removed.includes(key.id)]).toEqual([key.id, true]);
+        for (const key of expired) {
+          promise(removed.includes(key.id), `expired ${key.id} is deleted`, () => ({
+            policy,
+            keys,
+            plan,
+          }));
+        }
       }
     }
   });
