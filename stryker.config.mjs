@@ -13,10 +13,11 @@ export default {
   jest: {
     projectType: 'custom',
     config: { ...unitProject, projects: undefined, testTimeout: 60000 },
-    enableFindRelatedTests: false,
+    // A mutant in module-level code (a static mutant) runs only the tests that import its file.
+    enableFindRelatedTests: true,
   },
   checkers: ['typescript'],
-  tsconfigFile: 'tsconfig.json',
+  tsconfigFile: 'tsconfig.stryker.json',
   coverageAnalysis: 'perTest',
   mutate: [
     // The engine: planning, the rotation record and its lifecycle, recovery, the write budget.

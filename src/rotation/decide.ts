@@ -55,22 +55,21 @@ export async function decide(facts: UserFacts, context: DecideContext): Promise<
 }
 
 async function expiredInactive(facts: UserFacts, policy: RotationPolicy, now: Date) {
-  const kept = heldWhileUnfinished(facts.record);
-  const candidates = keysNeedingLastUse(facts.keys, policy, now).filter(
-    (key) => !kept.includes(key.id),
-  );
+  const held = heldWhileUnfinished(facts.record);
+  const candidates = keysNeedingLastUse(facts.keys, policy, now).filter((key) => !held(key.id));
   const looked = await Promise.all(candidates.map((key) => facts.lastUse(key)));
   return looked.filter((key) => isExpiredInactive(key, policy, now));
 }
 
 /**
- * The keys some target may hold while a rotation is unfinished (`writing`, `partial`): one a
+ * Whether some target may hold a key while a rotation is unfinished (`writing`, `partial`): one a
  * person deactivated is left for them to turn back on, never deleted as expired.
  */
-function heldWhileUnfinished(reading: RecordReading): readonly (string | undefined)[] {
-  if (reading.kind !== 'record') return [];
+function heldWhileUnfinished(reading: RecordReading): (keyId: string) => boolean {
+  if (reading.kind !== 'record') return () => false;
   const { state, oldKeyId, newKeyId } = reading.record;
-  return state === 'writing' || state === 'partial' ? [oldKeyId, newKeyId] : [];
+  const unfinished = state === 'writing' || state === 'partial';
+  return (keyId) => unfinished && (keyId === oldKeyId || keyId === newKeyId);
 }
 
 function decideByRecord(scene: Scene): Promise<UserPlan> {

@@ -173,6 +173,15 @@ describe('decide with a done record (the last rotation finished)', () => {
     expect(p.steps[2]).toMatchObject({ kind: 'rotate', old: undefined, replaces: 'B' });
   });
 
+  it('deletes the old key once it has been inactive and unused long enough', async () => {
+    const p = await plan({
+      keys: [key('A', 'Inactive', 200), key('B', 'Active', 30)],
+      record: done,
+      lastUse: { A: daysAgo(20) },
+    });
+    expect([p.verdict, removed(p.steps)]).toEqual(['fresh', ['A']]);
+  });
+
   it('leaves a re-enabled old key alone when the key that is gone is replaced', async () => {
     const p = await plan({
       keys: [key('A', 'Active', 200)],
@@ -189,6 +198,43 @@ describe('decide with an interrupted rotation', () => {
   const writing = recordOf({ state: 'writing', oldKeyId: 'A', newKeyId: 'B', startedAt: started });
   const keys = [key('A', 'Active', 120), { ...key('B', 'Active', 0), createdAt: started }];
   const after = new Date(started.getTime() + 60_000);
+
+  it('never deletes as expired an inactive key some target may hold, while still writing', async () => {
+    const p = await plan({
+      keys: [key('A', 'Inactive', 120), keys[1]!],
+      record: writing,
+      stamps: [stamp(T1, after), stamp(T2, daysAgo(120))],
+      lastUse: { A: daysAgo(30) },
+    });
+    expect(removed(p.steps)).toEqual([]);
+    expect(p.reason).toMatch(/A in octo\/b .*, which no longer works/);
+  });
+
+  it.each(['writing', 'partial'] as const)(
+    'never deletes as expired the new key of an unfinished rotation (%s) a person deactivated',
+    async (state) => {
+      const begun = daysAgo(20);
+      const p = await plan({
+        keys: [{ ...key('B', 'Inactive', 20), createdAt: begun }],
+        record: { ...writing, state, startedAt: begun, stoppedAt: begun },
+        lastUse: { B: null },
+        stamps: [stamp(T1, new Date(begun.getTime() + 30_000))],
+      });
+      expect(kinds(p.steps)).toEqual(['clear-record', 'rotate']);
+      expect(removed(p.steps)).toEqual([]);
+    },
+  );
+
+  it('still deletes another expired inactive key during an unfinished rotation', async () => {
+    const p = await plan({
+      keys: [key('A', 'Active', 120), key('X', 'Inactive', 60)],
+      record: { ...writing, state: 'partial', startedAt: daysAgo(20), stoppedAt: daysAgo(20) },
+      lastUse: { X: daysAgo(50) },
+      stamps: [stamp(T1, daysAgo(50))],
+    });
+    expect(p.lookedUp).toEqual(['X']);
+    expect(removed(p.steps)).toContain('X');
+  });
 
   it('leaves a rotation that may be in progress completely alone', async () => {
     const young = { ...writing, startedAt: minutesAgo(5) };
