@@ -367,6 +367,10 @@ describe('decide with an interrupted rotation', () => {
     const broken = { ...facts, record: { kind: 'unreadable' as const, problem: 'state "x"' } };
     const p = await decide(broken, { policy: DEFAULT_POLICY, now: NOW });
     expect([p.verdict, p.steps, p.hold]).toEqual(['blocked', [], true]);
+    expect(p.reason).toBe(
+      'the rotation record on this user cannot be read (state "x"); nothing was changed. ' +
+        'Remove its key-rotation:* tags to reset it (see docs/failures-and-recovery.md)',
+    );
   });
 });
 

@@ -65,6 +65,10 @@ describe('self-rotation repairs the targets it signs in with', () => {
     expect(held(app)).toEqual(NEW_PAIR);
     expect(held(ops)).toEqual(NEW_PAIR);
     expect(result.targets.map((t) => t.state)).toEqual(['written', 'written']);
+    // Only the key id that failed is written again.
+    const idWrites = (target: typeof app) =>
+      secrets.writes.filter((w) => w === slot(target, 'AWS_ACCESS_KEY_ID')).length;
+    expect([idWrites(app), idWrites(ops)]).toEqual([1, 1]);
     expect(iam.keysOf('ci-deploy').map((k) => [k.id, k.status])).toEqual([
       ['AKIAOLD', 'Inactive'],
       ['AKIANEW1', 'Active'],
@@ -123,6 +127,8 @@ describe('self-rotation repairs the targets it signs in with', () => {
     expect(result.message).toMatch(/0 target\(s\) hold its old pair again/);
     expect(held(app)).toEqual([OWN.id, OWN.secret]);
     expect(result.targets[0]?.state).toBe('partial');
+    // The error of the last attempt at the new id, not of the first.
+    expect(result.targets[0]?.error).toMatch(/GitHub failed \(attempt 2\)/);
     expect(record().restoredAt).toEqual(new Date(NOW.getTime() + 2_000));
   });
 

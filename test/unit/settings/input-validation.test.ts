@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import type { InputContext } from '../../../src/settings/action-inputs.js';
-import { Problems } from '../../../src/settings/input-parsing.js';
+import { InputError, Problems } from '../../../src/settings/input-parsing.js';
 import { inShard, parseShard, shardOf } from '../../../src/settings/shard.js';
 import { ONE_USER_CONFIG, contextWith, readOutcome } from '../support/inputs.js';
 
@@ -45,6 +45,14 @@ describe('whole-number inputs: accepted at each bound, refused one past it', () 
     for (const bad of ['1.5', '1e2', 'x7', '7x', '-0']) {
       expect(problemsOf({ [name]: bad })).toEqual([refused(bad)]);
     }
+  });
+});
+
+describe('the error', () => {
+  it('lists every problem on its own line, saying nothing was changed', () => {
+    const error = new InputError(['a: one', 'b: two']);
+    expect(error.message).toBe('Invalid input, nothing was changed:\n- a: one\n- b: two');
+    expect(error.name).toBe('InputError');
   });
 });
 

@@ -131,6 +131,7 @@ export class FakeSecretStore implements SecretStore {
   readonly uncertainWrites = new Set<string>();
   /** Writes that fail only their first N times (refused unless `mayHaveStored`). */
   readonly failFirst = new Map<string, { times: number; mayHaveStored: boolean }>();
+  private readonly attempts = new Map<string, number>();
   /** When each slot was last written; seeded by tests to imitate earlier runs. */
   readonly stamps = new Map<string, Date>();
 
@@ -147,10 +148,14 @@ export class FakeSecretStore implements SecretStore {
 
   async write(target: Target, name: string, value: string): Promise<void> {
     const slot = FakeSecretStore.slot(target, name);
+    const attempt = (this.attempts.get(slot) ?? 0) + 1;
+    this.attempts.set(slot, attempt);
     const flaky = this.failFirst.get(slot);
     if (flaky && flaky.times > 0) {
       flaky.times -= 1;
-      throw new TargetError(`${slot}: GitHub failed`, { mayHaveStored: flaky.mayHaveStored });
+      throw new TargetError(`${slot}: GitHub failed (attempt ${attempt})`, {
+        mayHaveStored: flaky.mayHaveStored,
+      });
     }
     if (this.failingWrites.has(slot)) {
       throw new TargetError(`${slot}: GitHub refused (422)`, { mayHaveStored: false });
