@@ -248,6 +248,24 @@ describe('decide with an interrupted rotation', () => {
     expect(IN_PROGRESS_GRACE_MS).toBe(3_600_000);
   });
 
+  it('leaves a run that may still be creating its key alone, and the key it just made', async () => {
+    const creating = recordOf({ state: 'creating', oldKeyId: 'A', startedAt: minutesAgo(59) });
+    const p = await plan({
+      keys: [key('A', 'Active', 120), { ...key('B', 'Active', 0), createdAt: minutesAgo(58) }],
+      record: creating,
+    });
+    expect([p.verdict, p.steps, p.hold]).toEqual(['blocked', [], true]);
+    expect(p.reason).toMatch(
+      /^run octo\/ops\/1\/1 started rotating this user 59 min ago \(record: creating\) and may still be at work/,
+    );
+  });
+
+  it('takes a run that started creating its key an hour ago as stopped', async () => {
+    const creating = recordOf({ state: 'creating', oldKeyId: 'A', startedAt: minutesAgo(60) });
+    const p = await plan({ keys: [key('A', 'Active', 120)], record: creating });
+    expect(kinds(p.steps)).toEqual(['clear-record', 'rotate']);
+  });
+
   it('finishes when every target holds the new key, completing half-written pairs', async () => {
     const p = await plan({
       keys,
