@@ -372,6 +372,50 @@ describe('decide with an interrupted rotation', () => {
     );
   });
 
+  describe('a crash while creating: which keys count as made since', () => {
+    const creating = recordOf({ state: 'creating', oldKeyId: 'A', startedAt: started });
+    const made = (id: string, at: Date, status: KeyFact['status'] = 'Active'): KeyFact => ({
+      id,
+      status,
+      createdAt: at,
+    });
+    const SINCE = new Date(started.getTime() - 2_000);
+
+    it('an active key made from 2 s before the start on, other than the old key', async () => {
+      const atLimit = await plan({
+        keys: [key('A', 'Active', 120), made('B', SINCE)],
+        record: creating,
+      });
+      expect(atLimit.verdict).toBe('blocked');
+      expect(atLimit.reason).toMatch(/; B, created since, is not named by its record/);
+      const before = new Date(SINCE.getTime() - 1);
+      const earlier = await plan({
+        keys: [key('A', 'Active', 120), made('B', before)],
+        record: creating,
+      });
+      expect(earlier.reason).not.toMatch(/created since/);
+    });
+
+    it('not an inactive key, and not the old key however young', async () => {
+      const inactive = await plan({
+        keys: [key('A', 'Active', 120), made('B', started, 'Inactive')],
+        record: creating,
+        lastUse: { B: null },
+      });
+      expect(inactive.reason).not.toMatch(/created since/);
+      expect(kinds(inactive.steps)[0]).toBe('clear-record');
+      const youngOld = await plan({ keys: [made('A', started)], record: creating });
+      expect(kinds(youngOld.steps)).toEqual(['clear-record']);
+    });
+
+    it('names every such key', async () => {
+      const p = await plan({ keys: [made('B', started), made('C', started)], record: creating });
+      expect(p.reason).toMatch(
+        /; B, C, created since, is not named by its record.*If nothing uses B, C, delete it/,
+      );
+    });
+  });
+
   it('names a run the record does not name as unknown', async () => {
     const creating = recordOf({ state: 'creating', oldKeyId: 'A', startedAt: started, run: '' });
     const unnamed = await plan({ keys, record: creating });
@@ -403,6 +447,13 @@ describe('decide after the switch: the overlap window and usage evidence', () =>
   });
   const keys = [key('A', 'Active', 120), { ...key('B', 'Active', 0), createdAt: switchedAt }];
   const held = [stamp(T1, switchedAt), stamp(T2, switchedAt)];
+
+  it('calls the rotation done when there was no old key to retire', async () => {
+    const provisioned = { ...record, oldKeyId: undefined };
+    const p = await plan({ keys: [keys[1]!], record: provisioned, stamps: held });
+    expect(p.steps[0]).toMatchObject({ kind: 'write-record', record: { state: 'done' } });
+    expect(p.reason).toMatch(/^the old key is no longer active; the rotation is done/);
+  });
 
   it('waits for the window: runs queued before the switch still carry the old key', async () => {
     const p = await plan({ keys, record, stamps: held }, { overlapHours: 48 });
