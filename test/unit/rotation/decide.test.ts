@@ -173,6 +173,27 @@ describe('decide with a done record (the last rotation finished)', () => {
     expect(p.steps[2]).toMatchObject({ kind: 'rotate', old: undefined, replaces: 'B' });
   });
 
+  it('makes room by deleting the inactive key wherever IAM lists it', async () => {
+    const p = await plan({
+      keys: [key('C', 'Active', 1), key('B', 'Inactive', 30)],
+      record: done,
+      stamps: [stamp(T1, daysAgo(30)), stamp(T2, daysAgo(10))],
+      lastUse: { B: daysAgo(1) },
+    });
+    expect(removed(p.steps)).toEqual(['B']);
+  });
+
+  it('leaves two active keys to the two-active-keys policy when the targets key is gone', async () => {
+    // B, which every target got, was deleted; A was re-enabled and C made by people.
+    const p = await plan({
+      keys: [key('A', 'Active', 200), key('C', 'Active', 1)],
+      record: done,
+      stamps: [stamp(T1, daysAgo(30)), stamp(T2, daysAgo(30))],
+    });
+    expect([p.verdict, removed(p.steps)]).toEqual(['blocked', []]);
+    expect(p.reason).toMatch(/two active keys, A .* and C /);
+  });
+
   it('deletes the old key once it has been inactive and unused long enough', async () => {
     const p = await plan({
       keys: [key('A', 'Inactive', 200), key('B', 'Active', 30)],
@@ -234,6 +255,19 @@ describe('decide with an interrupted rotation', () => {
     });
     expect(p.lookedUp).toEqual(['X']);
     expect(removed(p.steps)).toContain('X');
+  });
+
+  it('says "no key" for the targets of a user that had none, when only some got the new one', async () => {
+    const provisioning = { ...writing, oldKeyId: undefined };
+    const p = await plan({
+      keys: [keys[1]!],
+      record: provisioning,
+      stamps: [stamp(T1, after), stamp(T2, undefined)],
+    });
+    expect(p.verdict).toBe('blocked');
+    expect(p.reason).toMatch(
+      /^an interrupted rotation left B in octo\/a .* and no key in octo\/b /,
+    );
   });
 
   it('leaves a rotation that may be in progress completely alone', async () => {

@@ -668,6 +668,29 @@ describe('accounts in the config file', () => {
     ]);
   });
 
+  it('lists every known account when a user names another', () => {
+    const problems = problemsOf(yaml(...accounts, 'users:', ...user('ci', 'staging')));
+    expect(problems).toContain(
+      'config.yml:9: users[0].account: no account "staging" in `accounts`: known accounts are prod, sandbox',
+    );
+  });
+
+  it('counts an account that is not a string as none when looking for duplicate users', () => {
+    const problems = problemsOf(
+      yaml(
+        'users:',
+        '  - name: ci',
+        '    account: 7',
+        '    targets:',
+        '      - repository: octo/a',
+        ...user('ci'),
+      ),
+    );
+    expect(problems).toContain(
+      'config.yml:6: users[1].name: user "ci" is already listed at users[0]; list each user once, with all its targets',
+    );
+  });
+
   it('says so when a user names an account and there are none', () => {
     expect(problemsOf(yaml('users:', ...user('ci', 'prod')))).toEqual([
       'config.yml:3: users[0].account: no account "prod" in `accounts`; there is no `accounts` section',

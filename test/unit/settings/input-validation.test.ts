@@ -186,7 +186,7 @@ describe('notification inputs', () => {
     });
   });
 
-  it.each(['a@x', 'ax.io', 'a b@x.io', 'a@x@y.io', '<a@x.io>', '@x.io'])(
+  it.each(['a@x', 'ax.io', 'a b@x.io', 'a@x@y.io', '<a@x.io>', '@x.io', 'a@x.io b', 'a@x.io>'])(
     'refuses the address %s',
     (address) => {
       expect(problemsOf({ ...EMAIL, 'notify-email-to': address })).toEqual([
