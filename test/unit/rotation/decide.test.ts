@@ -364,10 +364,15 @@ describe('decide with an interrupted rotation', () => {
     const p = await plan({
       keys,
       record: writing,
-      stamps: [stamp(T1, daysAgo(120), after)],
+      stamps: [stamp(T1, daysAgo(120), after), stamp(T2, after)],
     });
     expect([p.verdict, p.steps]).toEqual(['blocked', []]);
-    expect(p.reason).toMatch(/something else writes these secrets/);
+    expect(p.reason).toBe(
+      'octo/a (Actions): AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY changed in a way the rotation ' +
+        'of B did not make (a key id written without its secret key, or a secret written after ' +
+        'the rotation stopped): something else writes these secrets. Nothing was changed; once ' +
+        'they hold a working pair, remove the key-rotation:* tags of the user',
+    );
   });
 
   it('counts targets written back to the old pair after a failed self-rotation as old', async () => {
@@ -388,6 +393,21 @@ describe('decide with an interrupted rotation', () => {
       stamps: [stamp(T1, after)],
     });
     expect(kinds(p.steps)).toEqual(['clear-record', 'rotate']);
+    expect(p.reason).toMatch(/^B, which some targets may hold, is no longer active/);
+  });
+
+  it('clears the record of a new key that is gone and that no target got', async () => {
+    for (const held of [[stamp(T1, daysAgo(120))], [stamp(T1, undefined)]]) {
+      const p = await plan({ keys: [key('A', 'Active', 120)], record: writing, stamps: held });
+      expect(kinds(p.steps)).toEqual(['clear-record', 'rotate']);
+      expect(p.reason).toMatch(/^B is gone; its record was cleared/);
+    }
+    const halfWritten = await plan({
+      keys: [key('A', 'Active', 120)],
+      record: writing,
+      stamps: [stamp(T1, after, daysAgo(120))],
+    });
+    expect(halfWritten.reason).toMatch(/^B, which some targets may hold, is no longer active/);
   });
 
   it('after a crash while creating: leaves an unnamed new key alone', async () => {
@@ -524,7 +544,16 @@ describe('decide after the switch: the overlap window and usage evidence', () =>
   it('does not retire while a target added later may hold the old key', async () => {
     const p = await plan({ keys, record, stamps: [stamp(T1, switchedAt), stamp(T2, daysAgo(50))] });
     expect([p.verdict, removed(p.steps)]).toEqual(['blocked', []]);
-    expect(p.reason).toMatch(/has not been written since the rotation started/);
+    expect(p.reason).toBe(
+      'octo/b (Actions): AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY has not been written since ' +
+        'the rotation started (added to the config later?) and may hold the old key, so A is not retired',
+    );
+    const both = await plan({
+      keys,
+      record,
+      stamps: [stamp(T1, daysAgo(50)), stamp(T2, daysAgo(50))],
+    });
+    expect(both.reason).toMatch(/; octo\/b .* have not been written since the rotation started/);
   });
 
   it('with overlap-hours 0 retires without waiting or looking up last use', async () => {
