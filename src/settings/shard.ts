@@ -15,7 +15,8 @@ export function parseShard(text: string, problems: Problems): Shard | undefined 
   const match = SHARD.exec(text);
   const index = Number(match?.[1]);
   const count = Number(match?.[2]);
-  if (!match || count < 1 || count > 256 || index < 1 || index > count) {
+  // 1 <= index <= count also keeps count at 1 or more.
+  if (!match || count > 256 || index < 1 || index > count) {
     problems.add('shard', `"${text}" is not of the form i/n with 1 <= i <= n <= 256`);
     return undefined;
   }
