@@ -39,7 +39,7 @@ function useEnv(vars: Record<string, string>): void {
   delete process.env.AWS_ENDPOINT_URL_SESV2;
   delete process.env.AWS_ENDPOINT_URL_STS;
   Object.assign(process.env, {
-    AWS_ACCESS_KEY_ID: 'AKIAFAKEFORTESTS0000',
+    AWS_ACCESS_KEY_ID: 'fake-key-id-for-tests',
     AWS_SECRET_ACCESS_KEY: 'fake-secret-for-tests',
     ...vars,
   });
