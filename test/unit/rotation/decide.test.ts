@@ -357,7 +357,9 @@ describe('decide with an interrupted rotation', () => {
     });
     expect(p.verdict).toBe('blocked');
     expect(removed(p.steps)).toEqual([]);
-    expect(p.reason).toMatch(/left B in octo\/a .* and A in octo\/b/);
+    expect(p.reason).toMatch(
+      /and A in octo\/b \(Actions\): AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY\. A secret cannot/,
+    );
   });
 
   it('touches nothing when something else wrote a key id', async () => {
