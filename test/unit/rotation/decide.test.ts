@@ -308,10 +308,27 @@ describe('decide with an interrupted rotation', () => {
     });
     expect(p.verdict).toBe('finish');
     expect(p.steps[0]).toMatchObject({ kind: 'complete-pairs', targets: [T2], keyId: 'B' });
-    expect(p.steps[1]).toMatchObject({ kind: 'write-record', record: { state: 'switched' } });
+    expect(p.steps[1]).toMatchObject({
+      kind: 'write-record',
+      record: { state: 'switched' },
+      switchedNow: true,
+    });
     // The old key waits out the overlap window from now on.
     expect(removed(p.steps)).toEqual([]);
     expect(p.pending).toMatch(/^retire A after 2026-06-02T12:00:00Z/);
+    expect(p.reason).toMatch(
+      /^every target holds B: finishing an interrupted rotation; A stays active until /,
+    );
+  });
+
+  it('with overlap-hours 0 finishes and retires at once, the holders known from this run', async () => {
+    const p = await plan(
+      { keys, record: writing, stamps: [stamp(T1, after), stamp(T2, after, daysAgo(120))] },
+      { overlapHours: 0 },
+    );
+    expect(p.verdict).toBe('finish');
+    expect(kinds(p.steps)).toEqual(['complete-pairs', 'write-record', 'retire']);
+    expect(p.stampReads).toBe(1);
   });
 
   it('undoes a key no target holds, then rotates the stale key again', async () => {
@@ -323,6 +340,19 @@ describe('decide with an interrupted rotation', () => {
     });
     expect(kinds(p.steps)).toEqual(['undo', 'rotate']);
     expect(removed(p.steps)).toEqual(['B']);
+    // The targets still hold A: it is the key the new rotation replaces.
+    expect(p.steps[1]).toMatchObject({ kind: 'rotate', old: { id: 'A' } });
+    expect(p.reason).toMatch(/^no target holds B: undoing an interrupted rotation; /);
+  });
+
+  it('undoes a key last used no later than an hour after the interrupted run started', async () => {
+    const p = await plan({
+      keys,
+      record: writing,
+      stamps: [stamp(T1, daysAgo(120))],
+      lastUse: { B: new Date(started.getTime() + IN_PROGRESS_GRACE_MS) },
+    });
+    expect(kinds(p.steps)).toEqual(['undo', 'rotate']);
   });
 
   it('keeps a key no target holds when it was used after the interrupted run', async () => {
@@ -333,7 +363,9 @@ describe('decide with an interrupted rotation', () => {
       lastUse: { B: HOURS(0.1) },
     });
     expect([p.verdict, removed(p.steps)]).toEqual(['blocked', []]);
-    expect(p.reason).toMatch(/someone has it/);
+    expect(p.reason).toMatch(
+      /^no target holds B \(0 d, last used 2026-06-01T11:54:00Z\), which an interrupted run created, yet it was used after that run: someone has it, so it is left alone\. Delete it by hand if nothing needs it$/,
+    );
   });
 
   it('never deletes as expired an inactive key some target may hold', async () => {
