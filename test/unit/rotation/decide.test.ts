@@ -390,7 +390,7 @@ describe('decide with an interrupted rotation', () => {
     expect(p.verdict).toBe('blocked');
     expect(removed(p.steps)).toEqual([]);
     expect(p.reason).toMatch(
-      /and A in octo\/b \(Actions\): AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY\. A secret cannot/,
+      /and A in octo\/b \(Actions\): AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY\. A secret cannot be read back, so both keys stay active \(half-written pairs are completed\)\. To converge, see "Interrupted and partial rotations" in docs\/troubleshooting\.md$/,
     );
   });
 
@@ -548,6 +548,7 @@ describe('decide after the switch: the overlap window and usage evidence', () =>
     expect([p.verdict, p.steps]).toEqual(['wait', []]);
     expect(p.reason).toMatch(/A stays active until 2026-06-02T06:00:00Z \(overlap-hours: 48\)/);
     expect(p.lookedUp).toEqual([]);
+    expect([p.current?.id, p.created?.id]).toEqual(['A', 'B']);
   });
 
   it('keeps an old key used within the window, and says where', async () => {
