@@ -45,6 +45,21 @@ const removed = (steps: readonly Step[]): string[] =>
   });
 
 describe('decide without a rotation record', () => {
+  it('lists two young active keys newest first, whatever order IAM gives', async () => {
+    const p = await plan({ keys: [key('A', 'Active', 40), key('B', 'Active', 10)] });
+    expect(p.verdict).toBe('fresh');
+    expect(p.reason).toBe('two active keys, both younger than max-age-days: B (10 d) and A (40 d)');
+  });
+
+  it('with only inactive keys, makes room by deleting the older one', async () => {
+    const p = await plan({
+      keys: [key('OLD', 'Inactive', 5), key('NEW', 'Inactive', 3)],
+      lastUse: { OLD: daysAgo(1), NEW: daysAgo(1) },
+    });
+    expect(kinds(p.steps)).toEqual(['delete-for-room', 'rotate']);
+    expect(removed(p.steps)).toEqual(['OLD']);
+  });
+
   it('provisions a user with no key', async () => {
     const p = await plan({ keys: [] });
     expect([p.verdict, kinds(p.steps)]).toEqual(['rotate', ['rotate']]);
@@ -156,6 +171,9 @@ describe('decide with a done record (the last rotation finished)', () => {
     });
     expect(kinds(p.steps)).toEqual(['clear-record']);
     expect(p.verdict).toBe('fresh');
+    expect(p.reason).toMatch(
+      /^the record names B, which is no longer active, and every target was written since \(changed by hand\?\); the record was cleared/,
+    );
   });
 
   it('writes a new key to every target when a target may still hold the key that is gone', async () => {
@@ -504,10 +522,28 @@ describe('decide with an interrupted rotation', () => {
     });
   });
 
+  it('after a crash before the first key of a user existed: rotates without naming an old key', async () => {
+    const first = recordOf({ state: 'creating', oldKeyId: undefined, startedAt: started });
+    const p = await plan({ keys: [], record: first });
+    expect(kinds(p.steps)).toEqual(['clear-record', 'rotate']);
+    expect(p.reason).not.toMatch(/which the targets may hold/);
+  });
+
+  it('after a crash, a recorded old key a person deleted is named as what the targets may hold', async () => {
+    const creating = recordOf({ state: 'creating', oldKeyId: 'A', startedAt: started });
+    const p = await plan({ keys: [], record: creating });
+    expect(kinds(p.steps)).toEqual(['clear-record', 'rotate']);
+    expect(p.reason).toMatch(/; then A, which the targets may hold, is gone$/);
+    expect(p.steps[1]).toMatchObject({ kind: 'rotate', replaces: 'A' });
+  });
+
   it('names a run the record does not name as unknown', async () => {
     const creating = recordOf({ state: 'creating', oldKeyId: 'A', startedAt: started, run: '' });
     const unnamed = await plan({ keys, record: creating });
     expect(unnamed.reason).toMatch(/^run unknown stopped while creating a key \(started /);
+    const young = { ...creating, startedAt: minutesAgo(5) };
+    const inProgress = await plan({ keys, record: young });
+    expect(inProgress.reason).toMatch(/^run unknown started rotating this user 5 min ago/);
     const before = await plan({ keys: [key('A', 'Active', 120)], record: creating });
     expect(before.reason).toMatch(/^run unknown stopped before creating a key/);
   });
@@ -567,6 +603,36 @@ describe('decide after the switch: the overlap window and usage evidence', () =>
         record: expect.objectContaining({ state: 'done' }),
       }),
     ]);
+    expect(removed(p.steps)).toEqual(['A']);
+    expect(p.reason).toMatch(
+      /^deactivated A \(120 d, last used 2026-05-31T07:00:00Z\), unused since the switch/,
+    );
+    const deleting = await plan(
+      { keys, record, stamps: held, lastUse: { A: HOURS(29) } },
+      { retireOldKey: 'delete' },
+    );
+    expect(deleting.reason).toMatch(/^deleted A \(/);
+  });
+
+  it('retires the old key, then rotates a new key that is due itself', async () => {
+    const longAgo = daysAgo(100);
+    const p = await plan({
+      keys: [key('A', 'Active', 200), { ...key('B', 'Active', 100), createdAt: longAgo }],
+      record: { ...record, startedAt: longAgo, switchedAt: longAgo },
+      stamps: [stamp(T1, longAgo), stamp(T2, longAgo)],
+      lastUse: { A: daysAgo(99) },
+    });
+    expect(kinds(p.steps)).toEqual(['retire', 'delete-for-room', 'rotate']);
+    expect(p.verdict).toBe('rotate');
+  });
+
+  it('retires although a target has no secrets at all (nothing there holds the old key)', async () => {
+    const p = await plan({
+      keys,
+      record,
+      stamps: [stamp(T1, switchedAt), stamp(T2, undefined)],
+      lastUse: { A: HOURS(29) },
+    });
     expect(removed(p.steps)).toEqual(['A']);
   });
 
