@@ -63,11 +63,17 @@ describe('decide without a rotation record', () => {
   it('provisions a user with no key', async () => {
     const p = await plan({ keys: [] });
     expect([p.verdict, kinds(p.steps)]).toEqual(['rotate', ['rotate']]);
+    expect(p.reason).toBe('the user has no active access key');
   });
 
   it('leaves a fresh key alone and says when it will be due', async () => {
     const p = await plan({ keys: [key('A', 'Active', 10)] });
-    expect(p).toMatchObject({ verdict: 'fresh', steps: [], nextDue: daysAgo(-80) });
+    expect(p).toMatchObject({
+      verdict: 'fresh',
+      reason: 'the active key is 10 days old',
+      steps: [],
+      nextDue: daysAgo(-80),
+    });
     expect(p.lookedUp).toEqual([]);
   });
 
@@ -75,6 +81,7 @@ describe('decide without a rotation record', () => {
     const p = await plan({ keys: [key('A', 'Active', 120), key('X', 'Inactive', 3)] });
     expect(kinds(p.steps)).toEqual(['delete-for-room', 'rotate']);
     expect(removed(p.steps)).toEqual(['X']);
+    expect(p.reason).toBe('the active key is 120 days old (max-age-days: 90)');
   });
 
   it('cleans up an inactive key unused for delete-inactive-after-days, and only that', async () => {
@@ -122,10 +129,16 @@ describe('decide without a rotation record', () => {
     const policy = { twoActiveKeys: 'delete-least-recently-used' as const };
     const bothInUse = await plan({ keys, lastUse: { A: HOURS(1), B: HOURS(3) } }, policy);
     expect([bothInUse.verdict, removed(bothInUse.steps)]).toEqual(['blocked', []]);
+    expect(bothInUse.reason).toMatch(
+      /; no rotation record says which one the targets hold\. The one that could go was used within overlap-hours \(24\), so nothing was changed$/,
+    );
     const bIdle = await plan({ keys, lastUse: { A: HOURS(1), B: daysAgo(20) } }, policy);
     // B goes; A, the key in use, is then rotated normally.
     expect(kinds(bIdle.steps)).toEqual(['delete-for-room', 'rotate']);
     expect(removed(bIdle.steps)).toEqual(['B']);
+    expect(bIdle.reason).toBe(
+      'B was unused for longest and no record says which key the targets hold, so every target gets a new key',
+    );
   });
 });
 
@@ -150,6 +163,20 @@ describe('decide with a done record (the last rotation finished)', () => {
     const p = await plan({ keys: [key('A', 'Active', 200), key('B', 'Active', 95)], record: done });
     expect(p.verdict).toBe('blocked');
     expect(p.reason).toContain('the targets hold B, as the rotation record shows');
+  });
+
+  it('under delete-least-recently-used deletes the idle re-enabled key, never the targets key', async () => {
+    const p = await plan(
+      {
+        keys: [key('A', 'Active', 200), key('B', 'Active', 95)],
+        record: done,
+        lastUse: { A: daysAgo(20), B: HOURS(1) },
+      },
+      { twoActiveKeys: 'delete-least-recently-used' },
+    );
+    expect(kinds(p.steps)).toEqual(['delete-for-room', 'rotate']);
+    expect(removed(p.steps)).toEqual(['A']);
+    expect(p.current?.id).toBe('B');
   });
 
   it('rotates the targets key when due, deleting the inactive old one for room', async () => {
