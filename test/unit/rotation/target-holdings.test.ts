@@ -60,6 +60,7 @@ describe('holdingOf', () => {
     expect(holding(10, undefined, window)).toBe('secret-only');
     // An id written after the write-back, with the secret before it, is not the new pair.
     expect(holding(10, 31, window)).toBe('secret-only');
+    expect(holding(10, 30, window)).toBe('secret-only');
     expect(holding(-100, 31, window)).toBe('old');
   });
 
