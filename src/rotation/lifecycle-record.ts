@@ -86,7 +86,7 @@ export function decodeRecord(tags: Readonly<Record<string, string>>): RecordRead
   if (ours.length === 0) return { kind: 'none' };
   const value = (field: Field): string | undefined => {
     const text = tags[RECORD_PREFIX + field];
-    return text === undefined || text === NONE || text === '' ? undefined : text;
+    return text === NONE || text === '' ? undefined : text;
   };
   const state = STATES.find((s) => s === value('state'));
   const startedAt = parseTime(value('started'));
