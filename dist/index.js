@@ -83834,7 +83834,7 @@ function decodeRecord(tags) {
         return { kind: 'none' };
     const value = (field) => {
         const text = tags[RECORD_PREFIX + field];
-        return text === undefined || text === NONE || text === '' ? undefined : text;
+        return text === NONE || text === '' ? undefined : text;
     };
     const state = STATES.find((s) => s === value('state'));
     const startedAt = parseTime(value('started'));
