@@ -643,24 +643,17 @@ describe('decide after the switch: the overlap window and usage evidence', () =>
 
   it('retires the old key, then rotates a new key that is due itself', async () => {
     const longAgo = daysAgo(100);
-    const p = await plan({
+    const facts = {
       keys: [key('A', 'Active', 200), { ...key('B', 'Active', 100), createdAt: longAgo }],
       record: { ...record, startedAt: longAgo, switchedAt: longAgo },
       stamps: [stamp(T1, longAgo), stamp(T2, longAgo)],
       lastUse: { A: daysAgo(99) },
-    });
+    };
+    const p = await plan(facts);
     expect(kinds(p.steps)).toEqual(['retire', 'delete-for-room', 'rotate']);
     expect(p.verdict).toBe('rotate');
     // A deleted old key leaves room: nothing more to delete before the next key.
-    const deleting = await plan(
-      {
-        keys: [key('A', 'Active', 200), { ...key('B', 'Active', 100), createdAt: longAgo }],
-        record: { ...record, startedAt: longAgo, switchedAt: longAgo },
-        stamps: [stamp(T1, longAgo), stamp(T2, longAgo)],
-        lastUse: { A: daysAgo(99) },
-      },
-      { retireOldKey: 'delete' },
-    );
+    const deleting = await plan(facts, { retireOldKey: 'delete' });
     expect(kinds(deleting.steps)).toEqual(['retire', 'rotate']);
   });
 

@@ -58,7 +58,7 @@ describe('holdingOf', () => {
     // Before the write-back: the new key's writes.
     expect(holding(10, 11, window)).toBe('new');
     expect(holding(10, undefined, window)).toBe('secret-only');
-    // An id written after the write-back, with the secret before it, is not the new pair.
+    // An id written at or after the write-back, with the secret before it, is not the new pair.
     expect(holding(10, 31, window)).toBe('secret-only');
     expect(holding(10, 30, window)).toBe('secret-only');
     expect(holding(-100, 31, window)).toBe('old');
